@@ -1,0 +1,115 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Settings shared by every target (see ../shared/STYLE.md).
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "nimbus",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "nimbus", targets: ["nimbus"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        .target(
+            name: "NimbusCore",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "NimbusWire",
+            dependencies: [
+                "NimbusCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "NimbusStore",
+            dependencies: ["NimbusCore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "NimbusStoreSQLite",
+            dependencies: ["NimbusStore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "NimbusSTS",
+            dependencies: ["NimbusCore", "NimbusWire"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "NimbusServer",
+            dependencies: [
+                "NimbusCore",
+                "NimbusWire",
+                "NimbusStore",
+                "NimbusStoreSQLite",
+                "NimbusSTS",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "nimbus",
+            dependencies: [
+                "NimbusCore",
+                "NimbusServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "NimbusTesting",
+            dependencies: ["NimbusCore", "NimbusStore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "NimbusCoreTests", dependencies: ["NimbusCore", "NimbusTesting"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "NimbusWireTests",
+            dependencies: ["NimbusCore", "NimbusWire", .product(name: "NIOCore", package: "swift-nio")],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NimbusStoreSQLiteTests",
+            dependencies: ["NimbusStore", "NimbusStoreSQLite", "NimbusTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "NimbusSTSTests", dependencies: ["NimbusCore", "NimbusWire", "NimbusSTS"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "NimbusServerTests",
+            dependencies: [
+                "NimbusCore", "NimbusWire", "NimbusServer", "NimbusTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)
