@@ -37,9 +37,8 @@ let package = Package(
                 "NimbusCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ],
+            resources: [.copy("Models")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -91,7 +90,7 @@ let package = Package(
         .testTarget(name: "NimbusCoreTests", dependencies: ["NimbusCore", "NimbusTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "NimbusWireTests",
-            dependencies: ["NimbusCore", "NimbusWire", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["NimbusCore", "NimbusWire", .product(name: "HTTPTypes", package: "swift-http-types")],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

@@ -1,0 +1,59 @@
+/// An event one service sends to a resource of another, addressed by ARN.
+///
+/// S3 notifications, Lambda async invokes and destinations, SNS fan-out and
+/// EventBridge targets all travel as `DispatchEvent`s; services never import each other.
+package struct DispatchEvent: Sendable, Hashable {
+    /// The event body, usually the JSON document the target receives.
+    package var payload: [UInt8]
+    /// Delivery details the target may use, e.g. `invocationType: Event`.
+    package var attributes: [String: String]
+    /// The resource that sent the event, when there is one.
+    package var source: ARN?
+
+    package init(payload: [UInt8], attributes: [String: String] = [:], source: ARN? = nil) {
+        self.payload = payload
+        self.attributes = attributes
+        self.source = source
+    }
+}
+
+/// What the target answered; `payload` is empty for fire-and-forget targets.
+package struct DispatchReply: Sendable, Hashable {
+    package var payload: [UInt8]
+
+    package init(payload: [UInt8] = []) {
+        self.payload = payload
+    }
+}
+
+/// Delivers events to resources by ARN.
+package protocol Dispatcher: Sendable {
+    /// Delivers `event` to the resource named by `target`.
+    /// - Throws: `DispatchError` when no service handles the target's namespace;
+    ///   whatever the target's handler throws (usually an `AWSError`) otherwise.
+    func deliver(_ event: DispatchEvent, to target: ARN) async throws -> DispatchReply
+}
+
+/// A service's side of dispatch: it receives the events addressed to its ARNs.
+package protocol DispatchHandler: Sendable {
+    func handle(_ event: DispatchEvent, for target: ARN) async throws -> DispatchReply
+}
+
+/// Why an event could not be delivered.
+package struct DispatchError: Error, Hashable, Sendable {
+    package enum Code: Hashable, Sendable {
+        /// No service is registered for the target's namespace (`arn:aws:<service>:…`).
+        case unknownTarget
+    }
+
+    package var code: Code
+    package var target: ARN
+
+    /// The error an AWS API reports when a configured target cannot be reached.
+    package var awsError: AWSError {
+        switch code {
+        case .unknownTarget:
+            AWSError(code: "InvalidParameterValueException", message: "The target \(target) is not served by this Nimbus")
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package import HTTPTypes
+
+/// An HTTP request as the edge received it, before any AWS interpretation.
+package struct AWSRequest: Sendable {
+    package var method: HTTPRequest.Method
+    /// The path exactly as sent, still percent-encoded (SigV4 signs the raw form).
+    package var path: String
+    /// The query string after `?`, still percent-encoded; empty when there is none.
+    package var rawQuery: String
+    package var headers: HTTPFields
+    package var body: [UInt8]
+
+    package init(method: HTTPRequest.Method, target: String, headers: HTTPFields = [:], body: [UInt8] = []) {
+        self.method = method
+        if let question = target.firstIndex(of: "?") {
+            self.path = String(target[..<question])
+            self.rawQuery = String(target[target.index(after: question)...])
+        } else {
+            self.path = target
+            self.rawQuery = ""
+        }
+        if self.path.isEmpty { self.path = "/" }
+        self.headers = headers
+        self.body = body
+    }
+
+    /// The query parameters, percent-decoded, in the order sent.
+    package var queryItems: [(name: String, value: String)] {
+        FormEncoding.decode(rawQuery)
+    }
+
+    /// The value of the header `name` (case-insensitive); repeated headers are joined with commas.
+    package func header(_ name: String) -> String? {
+        guard let field = HTTPField.Name(name) else { return nil }
+        let values = headers[values: field]
+        return values.isEmpty ? nil : values.joined(separator: ",")
+    }
+
+    /// The media type of the body, lower-cased and without parameters (`application/json`).
+    package var mediaType: String? {
+        guard let contentType = headers[.contentType] else { return nil }
+        let type = contentType.split(separator: ";", maxSplits: 1).first ?? ""
+        return type.trimming(" \t").lowercased()
+    }
+}
+
+extension StringProtocol {
+    /// The text without leading and trailing characters from `set`.
+    func trimming(_ set: String) -> String {
+        var view = Substring(self)
+        while let first = view.first, set.contains(first) { view.removeFirst() }
+        while let last = view.last, set.contains(last) { view.removeLast() }
+        return String(view)
+    }
+}

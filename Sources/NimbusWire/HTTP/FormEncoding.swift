@@ -1,0 +1,72 @@
+/// `application/x-www-form-urlencoded` and URI percent-encoding as AWS uses them.
+package enum FormEncoding {
+    /// Splits `name=value&…` into decoded pairs; `+` means a space, as in HTML forms.
+    package static func decode(_ text: String) -> [(name: String, value: String)] {
+        guard !text.isEmpty else { return [] }
+        return text.split(separator: "&", omittingEmptySubsequences: true).map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = percentDecode(parts[0], plusIsSpace: true) ?? String(parts[0])
+            let value = parts.count > 1 ? (percentDecode(parts[1], plusIsSpace: true) ?? String(parts[1])) : ""
+            return (name, value)
+        }
+    }
+
+    /// Decodes `%XX` escapes; `nil` when an escape is malformed or the result is not UTF-8.
+    package static func percentDecode(_ text: some StringProtocol, plusIsSpace: Bool = false) -> String? {
+        let utf8 = Array(text.utf8)
+        guard utf8.contains(UInt8(ascii: "%")) || (plusIsSpace && utf8.contains(UInt8(ascii: "+"))) else { return String(text) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(utf8.count)
+        var index = 0
+        while index < utf8.count {
+            let byte = utf8[index]
+            if byte == UInt8(ascii: "%") {
+                guard index + 2 < utf8.count, let high = hexValue(utf8[index + 1]), let low = hexValue(utf8[index + 2]) else {
+                    return nil
+                }
+                bytes.append(high << 4 | low)
+                index += 3
+            } else {
+                bytes.append(plusIsSpace && byte == UInt8(ascii: "+") ? UInt8(ascii: " ") : byte)
+                index += 1
+            }
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
+    /// RFC 3986 encoding as SigV4 requires: everything but `A-Z a-z 0-9 - _ . ~` is escaped
+    /// (and `/` too unless `keepSlash`).
+    package static func uriEncode(_ text: some StringProtocol, keepSlash: Bool = false) -> String {
+        let hex: [UInt8] = Array("0123456789ABCDEF".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
+                out.append(byte)
+            case UInt8(ascii: "/") where keepSlash:
+                out.append(byte)
+            default:
+                out.append(UInt8(ascii: "%"))
+                out.append(hex[Int(byte >> 4)])
+                out.append(hex[Int(byte & 0xF)])
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `name=value&…` with both sides URI-encoded.
+    package static func encode(_ pairs: [(String, String)]) -> String {
+        pairs.map { uriEncode($0.0) + "=" + uriEncode($0.1) }.joined(separator: "&")
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}

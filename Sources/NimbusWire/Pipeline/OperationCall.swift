@@ -1,0 +1,70 @@
+package import NimbusCore
+
+/// What a service knows of the request it is answering.
+package struct RequestContext: Sendable {
+    package var requestID: String
+    package var account: AccountContext
+    package var caller: CallerIdentity
+    /// The request as received (after `aws-chunked` decoding), for the `Host` header and raw bytes.
+    package var request: AWSRequest
+
+    package init(requestID: String, account: AccountContext, caller: CallerIdentity, request: AWSRequest) {
+        self.requestID = requestID
+        self.account = account
+        self.caller = caller
+        self.request = request
+    }
+}
+
+/// One operation call, decoded and ready for its service.
+package struct OperationCall: Sendable {
+    package var service: ServiceDescriptor
+    package var operation: OperationModel
+    package var input: WireValue
+    package var context: RequestContext
+
+    package init(service: ServiceDescriptor, operation: OperationModel, input: WireValue, context: RequestContext) {
+        self.service = service
+        self.operation = operation
+        self.input = input
+        self.context = context
+    }
+
+    /// The input as the generated shape `type`.
+    /// - Throws: `AWSError` `SerializationException` if the input does not fit (a model mismatch).
+    package func decodeInput<T: Decodable>(_ type: T.Type) throws(AWSError) -> T {
+        do {
+            return try WireValueDecoder().decode(type, from: input)
+        } catch {
+            throw AWSError(code: "SerializationException", message: "The input of \(operation.name) does not fit its shape: \(error)")
+        }
+    }
+
+    /// Wraps a generated output shape as the call's result.
+    package func encodeOutput(_ output: some Encodable) throws(AWSError) -> OperationResult {
+        do {
+            return .output(try WireValueEncoder().encode(output))
+        } catch {
+            throw .internalFailure("The output of \(operation.name) could not be encoded")
+        }
+    }
+}
+
+/// What an operation produced.
+package enum OperationResult: Sendable {
+    /// An output value, serialized by the protocol.
+    case output(WireValue)
+    /// No output members.
+    case empty
+    /// A response the service built itself (streaming downloads, redirects).
+    case response(AWSResponse)
+}
+
+/// A service as the edge sees it: a name and the operations it answers.
+package protocol ServiceHandler: Sendable {
+    /// botocore's name of the service, e.g. `sts`.
+    var serviceName: String { get }
+    /// The operations answered; the rest of the model's operations get 501.
+    var implementedOperations: Set<String> { get }
+    func perform(_ call: OperationCall) async throws -> OperationResult
+}

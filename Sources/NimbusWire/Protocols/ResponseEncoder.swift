@@ -1,0 +1,115 @@
+import HTTPTypes
+package import NimbusCore
+
+/// Turns an operation's output `WireValue` into the protocol's HTTP response.
+package enum ResponseEncoder {
+    /// The response for `output` of `routed`; every response carries the request id.
+    /// - Throws: `AWSError.internalFailure` if the output does not fit the model (a service bug).
+    package static func encode(_ output: WireValue, for routed: RoutedOperation, requestID: String) throws(AWSError) -> AWSResponse {
+        do throws(WireError) {
+            var response: AWSResponse
+            switch routed.protocol {
+            case .awsJson1_0, .awsJson1_1:
+                let json = try routed.operation.output.map { (output_) throws(WireError) in
+                    try JSONShapeCodec(model: routed.model).write(output, shape: output_.shape)
+                }
+                response = AWSResponse(body: JSONWriter.encode(json ?? .object([:])))
+                response.setHeader("Content-Type", routed.protocol == .awsJson1_0 ? "application/x-amz-json-1.0" : "application/x-amz-json-1.1")
+            case .query:
+                response = try queryResponse(output, routed: routed, requestID: requestID)
+            case .restJson1, .restXml:
+                response = try RESTOutputWriter(routed: routed).write(output)
+            case .rpcV2CBOR:
+                throw WireError(.modelInconsistent, "RPC v2 CBOR responses are not supported")
+            }
+            stampRequestID(&response, requestID)
+            return response
+        } catch {
+            throw ProtocolErrors.awsError(for: error, protocol: routed.protocol)
+        }
+    }
+
+    private static func queryResponse(_ output: WireValue, routed: RoutedOperation, requestID: String) throws(WireError) -> AWSResponse {
+        let name = routed.operation.name
+        var root = XMLElement(name: "\(name)Response")
+        if let namespace = routed.service.xmlNamespace { root.attributes["xmlns"] = namespace }
+        if let reference = routed.operation.output {
+            let shape = try routed.model.shape(named: reference.shape)
+            let written = try XMLShapeCodec(model: routed.model).writeMembers(output, shape: shape)
+            root.children.append(XMLElement(name: reference.resultWrapper ?? "\(name)Result", children: written.children))
+        }
+        root.children.append(XMLElement(name: "ResponseMetadata", children: [XMLElement(name: "RequestId", text: requestID)]))
+        var response = AWSResponse(body: XMLWriter.document(root))
+        response.setHeader("Content-Type", "text/xml")
+        return response
+    }
+
+    /// Adds the request-id headers every AWS response carries.
+    package static func stampRequestID(_ response: inout AWSResponse, _ requestID: String) {
+        response.setHeader("x-amzn-RequestId", requestID)
+        response.setHeader("x-amz-request-id", requestID)
+    }
+}
+
+/// restJson1 / restXml outputs: members bound to headers and the status code, the payload
+/// member or the remaining members as the body.
+struct RESTOutputWriter {
+    let routed: RoutedOperation
+
+    func write(_ output: WireValue) throws(WireError) -> AWSResponse {
+        var response = AWSResponse(status: routed.operation.http.responseCode ?? 200)
+        guard let reference = routed.operation.output else { return response }
+        let model = routed.model
+        let shape = try model.shape(named: reference.shape)
+        let members = output.objectValue ?? [:]
+        for (name, memberReference) in shape.members ?? [:] {
+            guard let value = members[name] else { continue }
+            switch memberReference.location {
+            case "header":
+                let memberShape = try model.shape(named: memberReference.shape)
+                response.setHeader(memberReference.locationName ?? name, headerText(value, shape: memberShape, reference: memberReference))
+            case "headers":
+                for (key, entry) in value.objectValue ?? [:] {
+                    response.setHeader((memberReference.locationName ?? "") + key, ShapeScalars.text(entry, format: nil))
+                }
+            case "statusCode":
+                if case .integer(let status) = value { response.status = Int(status) }
+            default:
+                continue
+            }
+        }
+        if let payload = shape.payload, let payloadReference = shape.members?[payload] {
+            let payloadShape = try model.shape(named: payloadReference.shape)
+            switch members[payload] {
+            case .blob(let bytes)?:
+                response.body = bytes
+            case .string(let text)?:
+                response.body = Array(text.utf8)
+            case let value?:
+                response.body = try body(value, shape: payloadShape, rootName: payloadReference.locationName ?? payloadReference.shape, reference: payloadReference)
+            case nil:
+                break
+            }
+        } else if (shape.members ?? [:]).contains(where: { $0.value.location == nil }) {
+            response.body = try body(output, shape: shape, rootName: shape.locationName ?? reference.shape, reference: reference)
+        }
+        return response
+    }
+
+    private func body(_ value: WireValue, shape: Shape, rootName: String, reference: ShapeReference) throws(WireError) -> [UInt8] {
+        if routed.protocol == .restXml {
+            let element = try XMLShapeCodec(model: routed.model).write(value, name: rootName, shape: shape, reference: reference)
+            return XMLWriter.document(element)
+        }
+        return JSONWriter.encode(try JSONShapeCodec(model: routed.model).write(value, shape: shape, reference: nil))
+    }
+
+    private func headerText(_ value: WireValue, shape: Shape, reference: ShapeReference) -> String {
+        switch value {
+        case .list(let elements): elements.map { ShapeScalars.text($0, format: nil) }.joined(separator: ",")
+        case .string(let text) where reference.jsonvalue == true: Base64.encode(Array(text.utf8))
+        case .timestamp: ShapeScalars.text(value, format: reference.timestampFormat ?? "rfc822")
+        default: ShapeScalars.text(value, format: reference.timestampFormat)
+        }
+    }
+}

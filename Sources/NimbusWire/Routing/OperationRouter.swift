@@ -1,0 +1,169 @@
+import HTTPTypes
+package import NimbusCore
+
+/// An operation recognised in a request: the service, its model, the protocol spoken
+/// and, for REST protocols, the values of the URI labels.
+package struct RoutedOperation: Sendable {
+    package let service: ServiceDescriptor
+    package let model: ServiceModel
+    package let operation: OperationModel
+    package let `protocol`: WireProtocol
+    package let uriLabels: [String: String]
+}
+
+/// A request that names no operation Nimbus knows, with the protocol its error should use.
+package struct RoutingError: Error, Sendable {
+    package let error: AWSError
+    package let `protocol`: WireProtocol
+}
+
+/// Finds the service, protocol and operation of a request, in the order DESIGN.md gives:
+/// `X-Amz-Target`, the RPC v2 CBOR path, the SigV4 credential scope, the form `Action=`,
+/// and finally the REST method and path.
+package struct OperationRouter: Sendable {
+    private let catalog: ModelCatalog
+    private let byTargetPrefix: [String: ServiceDescriptor]
+    private let byRPCName: [String: ServiceDescriptor]
+    private let bySigningName: [String: [ServiceDescriptor]]
+    private let queryByVersion: [String: ServiceDescriptor]
+    /// REST services tried for unsigned requests; S3 last because `/{Bucket}` matches almost anything.
+    private let restServices: [ServiceDescriptor]
+
+    package init(catalog: ModelCatalog = .shared) {
+        self.catalog = catalog
+        let all = catalog.descriptors.values.sorted { $0.name < $1.name }
+        byTargetPrefix = Dictionary(all.compactMap { d in d.targetPrefix.map { ($0, d) } }, uniquingKeysWith: { first, _ in first })
+        byRPCName = Dictionary(all.compactMap { d in d.rpcServiceName.map { ($0, d) } }, uniquingKeysWith: { first, _ in first })
+        bySigningName = Dictionary(grouping: all, by: \.signingName)
+        queryByVersion = Dictionary(
+            all.filter { $0.protocols.contains(.query) }.map { ($0.apiVersion, $0) },
+            uniquingKeysWith: { first, _ in first }
+        )
+        restServices = all.filter { $0.protocols.contains(where: \.isREST) }.sorted { ($0.name == "s3" ? 1 : 0, $0.name) < ($1.name == "s3" ? 1 : 0, $1.name) }
+    }
+
+    /// Recognises the operation `request` calls.
+    /// - Throws: `RoutingError` with AWS's error when the request names no known operation.
+    package func route(_ request: AWSRequest) throws(RoutingError) -> RoutedOperation {
+        if let target = request.header("x-amz-target") {
+            return try routeJSON(target: target, request: request)
+        }
+        if request.header("smithy-protocol") == "rpc-v2-cbor" {
+            return try routeCBOR(request)
+        }
+        let signingName = SigV4Scope.service(of: request)
+        if let action = queryAction(of: request) {
+            return try routeQuery(action: action, signingName: signingName, request: request)
+        }
+        let candidates = signingName.flatMap { bySigningName[$0] }?.filter { $0.protocols.contains(where: \.isREST) } ?? restServices
+        for service in candidates {
+            if let routed = try routeREST(service, request: request) { return routed }
+        }
+        throw RoutingError(
+            error: AWSError(
+                code: "UnknownOperationException",
+                status: 404,
+                message: "No AWS operation matches \(request.method.rawValue) \(request.path)"
+            ),
+            protocol: candidates.first?.protocols.first { $0.isREST } ?? .restJson1
+        )
+    }
+
+    private func resolve(_ service: ServiceDescriptor, _ operation: String, _ wire: WireProtocol, labels: [String: String] = [:])
+        throws(RoutingError) -> RoutedOperation?
+    {
+        let model: ServiceModel
+        do {
+            model = try catalog.model(service.name)
+        } catch {
+            throw RoutingError(error: .internalFailure("The model of \(service.name) is unavailable"), protocol: wire)
+        }
+        guard let spec = model.operations[operation] else { return nil }
+        return RoutedOperation(service: service, model: model, operation: spec, protocol: wire, uriLabels: labels)
+    }
+
+    private func routeJSON(target: String, request: AWSRequest) throws(RoutingError) -> RoutedOperation {
+        let guess: WireProtocol = request.mediaType == "application/x-amz-json-1.1" ? .awsJson1_1 : .awsJson1_0
+        guard let dot = target.lastIndex(of: ".") else {
+            throw RoutingError(error: unknownTarget(target), protocol: guess)
+        }
+        let prefix = String(target[..<dot])
+        let operation = String(target[target.index(after: dot)...])
+        guard let service = byTargetPrefix[prefix], let wire = service.protocols.first(where: { $0 == .awsJson1_0 || $0 == .awsJson1_1 }) else {
+            throw RoutingError(error: unknownTarget(target), protocol: guess)
+        }
+        guard let routed = try resolve(service, operation, wire) else {
+            throw RoutingError(error: unknownTarget(target), protocol: wire)
+        }
+        return routed
+    }
+
+    private func unknownTarget(_ target: String) -> AWSError {
+        AWSError(code: "UnknownOperationException", message: "Unknown operation \(target)")
+    }
+
+    private func routeCBOR(_ request: AWSRequest) throws(RoutingError) -> RoutedOperation {
+        let parts = request.path.split(separator: "/")
+        guard parts.count == 4, parts[0] == "service", parts[2] == "operation", let service = byRPCName[String(parts[1])],
+            let routed = try resolve(service, String(parts[3]), .rpcV2CBOR)
+        else {
+            throw RoutingError(
+                error: AWSError(code: "UnknownOperationException", status: 404, message: "Unknown RPC v2 path \(request.path)"),
+                protocol: .rpcV2CBOR
+            )
+        }
+        return routed
+    }
+
+    /// The `Action` of a query-protocol request: in a form body, or in the URL (presigned or GET).
+    private func queryAction(of request: AWSRequest) -> String? {
+        if request.mediaType == "application/x-www-form-urlencoded" {
+            if let action = FormEncoding.decode(String(decoding: request.body, as: UTF8.self)).first(where: { $0.name == "Action" }) {
+                return action.value
+            }
+        }
+        if request.rawQuery.contains("Action=") {
+            return request.queryItems.first { $0.name == "Action" }?.value
+        }
+        return nil
+    }
+
+    private func queryVersion(of request: AWSRequest) -> String? {
+        let items =
+            request.mediaType == "application/x-www-form-urlencoded"
+            ? FormEncoding.decode(String(decoding: request.body, as: UTF8.self)) + request.queryItems : request.queryItems
+        return items.first { $0.name == "Version" }?.value
+    }
+
+    private func routeQuery(action: String, signingName: String?, request: AWSRequest) throws(RoutingError) -> RoutedOperation {
+        let version = queryVersion(of: request)
+        let bySignature = signingName.flatMap { bySigningName[$0] }?.first { $0.protocols.contains(.query) }
+        guard let service = bySignature ?? version.flatMap({ queryByVersion[$0] }) else {
+            let message =
+                version == nil
+                ? "The request must contain the parameter Version" : "No service with query API version \(version ?? "")"
+            throw RoutingError(error: AWSError(code: version == nil ? "MissingParameter" : "InvalidAction", message: message), protocol: .query)
+        }
+        guard let routed = try resolve(service, action, .query) else {
+            throw RoutingError(
+                error: AWSError(code: "InvalidAction", message: "Could not find operation \(action) for version \(service.apiVersion)"),
+                protocol: .query
+            )
+        }
+        return routed
+    }
+
+    private func routeREST(_ service: ServiceDescriptor, request: AWSRequest) throws(RoutingError) -> RoutedOperation? {
+        guard let wire = service.protocols.first(where: \.isREST) else { return nil }
+        let table: RouteTable
+        do {
+            table = try catalog.routeTable(service.name)
+        } catch {
+            throw RoutingError(error: .internalFailure("The model of \(service.name) is unavailable"), protocol: wire)
+        }
+        var query: [String: String] = [:]
+        for item in request.queryItems where query[item.name] == nil { query[item.name] = item.value }
+        guard let match = table.match(method: request.method.rawValue, path: request.path, query: query) else { return nil }
+        return try resolve(service, match.operation, wire, labels: match.labels)
+    }
+}

@@ -1,0 +1,102 @@
+/// A compiled `requestUri` of a REST operation, e.g. `/{Bucket}/{Key+}?uploads`.
+package struct URITemplate: Sendable {
+    package enum Segment: Sendable, Hashable {
+        case literal(String)
+        case label(String)
+        /// `{Key+}`: the rest of the path, slashes included.
+        case greedy(String)
+    }
+
+    package let segments: [Segment]
+    /// Query parameters the URI fixes (`?uploads`, `?list-type=2`); `nil` value means "present".
+    package let queryLiterals: [(name: String, value: String?)]
+
+    package init(_ requestUri: String) {
+        let parts = requestUri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        segments = parts[0].split(separator: "/", omittingEmptySubsequences: true).map { raw in
+            guard raw.hasPrefix("{"), raw.hasSuffix("}") else { return .literal(String(raw)) }
+            let inner = raw.dropFirst().dropLast()
+            return inner.hasSuffix("+") ? .greedy(String(inner.dropLast())) : .label(String(inner))
+        }
+        queryLiterals =
+            parts.count > 1
+            ? parts[1].split(separator: "&").compactMap { item in
+                let pair = item.split(separator: "=", maxSplits: 1)
+                // `x-id` only tells SDKs which operation this is; it is optional on the wire.
+                guard pair[0] != "x-id" else { return nil }
+                return (String(pair[0]), pair.count > 1 ? String(pair[1]) : nil)
+            }
+            : []
+    }
+
+    /// How specific the template is; the most specific match wins.
+    package var specificity: Int {
+        segments.reduce(0) { score, segment in
+            switch segment {
+            case .literal: score + 100
+            case .label: score + 10
+            case .greedy: score + 1
+            }
+        } + queryLiterals.count * 1000
+    }
+
+    /// The labels' decoded values if `path` (raw, percent-encoded) and `query` match; otherwise `nil`.
+    package func match(path: String, query: [String: String]) -> [String: String]? {
+        for literal in queryLiterals {
+            guard let value = query[literal.name] else { return nil }
+            if let expected = literal.value, expected != value { return nil }
+        }
+        var parts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        if parts.last == "" { parts = parts.dropLast() }
+        var labels: [String: String] = [:]
+        var index = parts.startIndex
+        for segment in segments {
+            switch segment {
+            case .literal(let text):
+                guard index < parts.endIndex, FormEncoding.percentDecode(parts[index]) == text else { return nil }
+                index += 1
+            case .label(let name):
+                guard index < parts.endIndex, !parts[index].isEmpty, let value = FormEncoding.percentDecode(parts[index]) else {
+                    return nil
+                }
+                labels[name] = value
+                index += 1
+            case .greedy(let name):
+                guard index < parts.endIndex else { return nil }
+                let rest = parts[index...].joined(separator: "/")
+                guard !rest.isEmpty, let value = FormEncoding.percentDecode(rest) else { return nil }
+                labels[name] = value
+                index = parts.endIndex
+            }
+        }
+        return index == parts.endIndex ? labels : nil
+    }
+}
+
+/// The routes of one REST service, most specific first within each method.
+package struct RouteTable: Sendable {
+    package struct Route: Sendable {
+        package let operation: String
+        package let template: URITemplate
+    }
+
+    private let routesByMethod: [String: [Route]]
+
+    package init(model: ServiceModel) {
+        var routes: [String: [Route]] = [:]
+        for (name, operation) in model.operations {
+            routes[operation.http.method, default: []].append(Route(operation: name, template: URITemplate(operation.http.requestUri)))
+        }
+        routesByMethod = routes.mapValues { list in
+            list.sorted { ($0.template.specificity, $1.operation) > ($1.template.specificity, $0.operation) }
+        }
+    }
+
+    /// The operation bound to `method` and `path`, and its URI labels.
+    package func match(method: String, path: String, query: [String: String]) -> (operation: String, labels: [String: String])? {
+        for route in routesByMethod[method] ?? [] {
+            if let labels = route.template.match(path: path, query: query) { return (route.operation, labels) }
+        }
+        return nil
+    }
+}

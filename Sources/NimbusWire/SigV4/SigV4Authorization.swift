@@ -1,0 +1,132 @@
+import Foundation
+
+/// The parts of a SigV4 signature, from an `Authorization` header or a presigned URL.
+///
+/// See https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-signing-elements.html
+package struct SigV4Authorization: Sendable, Hashable {
+    package var accessKeyID: String
+    /// `yyyymmdd` of the credential scope.
+    package var scopeDate: String
+    package var region: String
+    package var service: String
+    /// Lower-cased header names, in the order given (SigV4 requires them sorted).
+    package var signedHeaders: [String]
+    /// Lower-case hex HMAC-SHA256.
+    package var signature: String
+    /// `X-Amz-Date` (`yyyymmddThhmmssZ`) or the `Date` header's value.
+    package var requestDate: String
+    /// For presigned URLs: seconds the URL is valid for (`X-Amz-Expires`).
+    package var expires: Int?
+
+    /// `yyyymmdd/region/service/aws4_request`.
+    package var scope: String { "\(scopeDate)/\(region)/\(service)/aws4_request" }
+    package var isPresigned: Bool { expires != nil }
+}
+
+/// Why a request's signature parts could not be read.
+package struct SigV4FormatError: Error, Hashable, Sendable {
+    /// The piece at fault, e.g. `Credential`, `SignedHeaders`, `X-Amz-Date`.
+    package let piece: String
+    package let reason: String
+
+    package var message: String { "\(piece): \(reason)" }
+}
+
+extension SigV4Authorization {
+    package static let algorithm = "AWS4-HMAC-SHA256"
+
+    /// Reads the signature of `request`: the `Authorization` header if present, else the
+    /// presigned query parameters; `nil` when the request carries no signature at all.
+    /// - Throws: `SigV4FormatError` naming the malformed or missing piece.
+    package static func parse(_ request: AWSRequest) throws(SigV4FormatError) -> SigV4Authorization? {
+        if let header = request.header("authorization") {
+            return try parseHeader(header, date: request.header("x-amz-date") ?? request.header("date"))
+        }
+        guard request.rawQuery.contains("X-Amz-Signature") || request.rawQuery.contains("X-Amz-Credential") else { return nil }
+        var items: [String: String] = [:]
+        for item in request.queryItems { items[item.name] = item.value }
+        return try parsePresigned(items)
+    }
+
+    static func parseHeader(_ header: String, date: String?) throws(SigV4FormatError) -> SigV4Authorization {
+        guard header.hasPrefix(algorithm + " ") else {
+            throw SigV4FormatError(piece: "Authorization", reason: "only \(algorithm) is supported")
+        }
+        var fields: [String: String] = [:]
+        for part in header.dropFirst(algorithm.count + 1).split(separator: ",") {
+            let pair = part.split(separator: "=", maxSplits: 1)
+            guard pair.count == 2 else { throw SigV4FormatError(piece: "Authorization", reason: "malformed element '\(part)'") }
+            fields[pair[0].trimming(" ")] = pair[1].trimming(" ")
+        }
+        guard let date else { throw SigV4FormatError(piece: "X-Amz-Date", reason: "missing; the request must carry X-Amz-Date or Date") }
+        return try make(
+            credential: fields["Credential"],
+            signedHeaders: fields["SignedHeaders"],
+            signature: fields["Signature"],
+            date: date,
+            expires: nil
+        )
+    }
+
+    static func parsePresigned(_ items: [String: String]) throws(SigV4FormatError) -> SigV4Authorization {
+        guard items["X-Amz-Algorithm"] == algorithm else {
+            throw SigV4FormatError(piece: "X-Amz-Algorithm", reason: "must be \(algorithm)")
+        }
+        guard let date = items["X-Amz-Date"] else { throw SigV4FormatError(piece: "X-Amz-Date", reason: "missing") }
+        guard let expiresText = items["X-Amz-Expires"], let expires = Int(expiresText), (1...604_800).contains(expires) else {
+            throw SigV4FormatError(piece: "X-Amz-Expires", reason: "must be a number of seconds between 1 and 604800")
+        }
+        return try make(
+            credential: items["X-Amz-Credential"],
+            signedHeaders: items["X-Amz-SignedHeaders"],
+            signature: items["X-Amz-Signature"],
+            date: date,
+            expires: expires
+        )
+    }
+
+    private static func make(credential: String?, signedHeaders: String?, signature: String?, date: String, expires: Int?)
+        throws(SigV4FormatError) -> SigV4Authorization
+    {
+        guard let credential else { throw SigV4FormatError(piece: "Credential", reason: "missing") }
+        let scope = credential.split(separator: "/", omittingEmptySubsequences: false)
+        guard scope.count == 5, scope[4] == "aws4_request", !scope[0].isEmpty, scope[1].count == 8, !scope[2].isEmpty, !scope[3].isEmpty
+        else {
+            throw SigV4FormatError(piece: "Credential", reason: "must be <access key>/<yyyymmdd>/<region>/<service>/aws4_request")
+        }
+        guard let signedHeaders, !signedHeaders.isEmpty else { throw SigV4FormatError(piece: "SignedHeaders", reason: "missing") }
+        guard let signature, signature.utf8.count == 64, signature.utf8.allSatisfy({ Self.isLowerHex($0) }) else {
+            throw SigV4FormatError(piece: "Signature", reason: "must be 64 lower-case hex digits")
+        }
+        return SigV4Authorization(
+            accessKeyID: String(scope[0]),
+            scopeDate: String(scope[1]),
+            region: String(scope[2]),
+            service: String(scope[3]),
+            signedHeaders: signedHeaders.split(separator: ";").map { $0.lowercased() },
+            signature: signature,
+            requestDate: date,
+            expires: expires
+        )
+    }
+
+    private static func isLowerHex(_ byte: UInt8) -> Bool {
+        (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "f"))
+    }
+}
+
+/// Reads just the service of a request's credential scope, for routing, without validating the rest.
+package enum SigV4Scope {
+    package static func service(of request: AWSRequest) -> String? {
+        let credential: Substring
+        if let header = request.header("authorization"), let range = header.range(of: "Credential=") {
+            credential = header[range.upperBound...].prefix { $0 != "," && $0 != " " }
+        } else if request.rawQuery.contains("X-Amz-Credential"), let value = request.queryItems.first(where: { $0.name == "X-Amz-Credential" }) {
+            credential = Substring(value.value)
+        } else {
+            return nil
+        }
+        let parts = credential.split(separator: "/")
+        return parts.count == 5 ? String(parts[3]) : nil
+    }
+}
