@@ -163,7 +163,20 @@ package struct OperationRouter: Sendable {
         }
         var query: [String: String] = [:]
         for item in request.queryItems where query[item.name] == nil { query[item.name] = item.value }
-        guard let match = table.match(method: request.method.rawValue, path: request.path, query: query) else { return nil }
+        guard let match = table.match(method: request.method.rawValue, path: request.path, query: query, hasHeader: { request.header($0) != nil })
+        else { return nil }
         return try resolve(service, match.operation, wire, labels: match.labels)
+    }
+}
+
+extension OperationRouter {
+    /// A cheap guess of a request's protocol, for errors raised before routing (body too large).
+    package static func protocolHint(for request: AWSRequest) -> WireProtocol {
+        if request.header("x-amz-target") != nil {
+            return request.mediaType == "application/x-amz-json-1.1" ? .awsJson1_1 : .awsJson1_0
+        }
+        if request.header("smithy-protocol") == "rpc-v2-cbor" { return .rpcV2CBOR }
+        if request.mediaType == "application/x-www-form-urlencoded" || request.rawQuery.contains("Action=") { return .query }
+        return SigV4Scope.service(of: request) == "s3" ? .restXml : .restJson1
     }
 }

@@ -78,6 +78,9 @@ package struct RouteTable: Sendable {
     package struct Route: Sendable {
         package let operation: String
         package let template: URITemplate
+        /// Headers the input requires (lower-cased); they tell apart operations sharing a URI,
+        /// e.g. S3 `CopyObject` (`x-amz-copy-source`) from `PutObject`.
+        package let requiredHeaders: [String]
     }
 
     private let routesByMethod: [String: [Route]]
@@ -85,16 +88,25 @@ package struct RouteTable: Sendable {
     package init(model: ServiceModel) {
         var routes: [String: [Route]] = [:]
         for (name, operation) in model.operations {
-            routes[operation.http.method, default: []].append(Route(operation: name, template: URITemplate(operation.http.requestUri)))
+            let input = operation.input.flatMap { model.shapes[$0.shape] }
+            let required = Set(input?.required ?? [])
+            let headers = (input?.members ?? [:]).filter { required.contains($0.key) && $0.value.location == "header" }
+                .map { ($0.value.locationName ?? $0.key).lowercased() }
+            let route = Route(operation: name, template: URITemplate(operation.http.requestUri), requiredHeaders: headers.sorted())
+            routes[operation.http.method, default: []].append(route)
         }
         routesByMethod = routes.mapValues { list in
-            list.sorted { ($0.template.specificity, $1.operation) > ($1.template.specificity, $0.operation) }
+            list.sorted {
+                ($0.template.specificity, $0.requiredHeaders.count, $1.operation) > ($1.template.specificity, $1.requiredHeaders.count, $0.operation)
+            }
         }
     }
 
     /// The operation bound to `method` and `path`, and its URI labels.
-    package func match(method: String, path: String, query: [String: String]) -> (operation: String, labels: [String: String])? {
-        for route in routesByMethod[method] ?? [] {
+    package func match(method: String, path: String, query: [String: String], hasHeader: (String) -> Bool = { _ in false })
+        -> (operation: String, labels: [String: String])?
+    {
+        for route in routesByMethod[method] ?? [] where route.requiredHeaders.allSatisfy(hasHeader) {
             if let labels = route.template.match(path: path, query: query) { return (route.operation, labels) }
         }
         return nil

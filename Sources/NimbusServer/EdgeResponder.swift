@@ -1,0 +1,71 @@
+import Hummingbird
+import HTTPTypes
+import Logging
+import NIOCore
+import NimbusCore
+import NimbusWire
+
+/// Hummingbird's side of the edge: collects the body (up to the cap), answers the health
+/// endpoint, and hands every other request to the `EdgePipeline`.
+struct EdgeResponder: HTTPResponder {
+    typealias Context = BasicRequestContext
+
+    let pipeline: EdgePipeline
+    let health: HealthEndpoint
+    let maxBodySize: Int
+
+    func respond(to request: Request, context: Context) async throws -> Response {
+        let started = ContinuousClock.now
+        let target = request.head.path ?? "/"
+        if request.method == .get, target == HealthEndpoint.path || target.hasPrefix(HealthEndpoint.path + "?") {
+            return health.response()
+        }
+        var request = request
+        let head = AWSRequest(method: request.method, target: target, headers: request.headers)
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > maxBodySize {
+            return tooLarge(head, context: context)
+        }
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: maxBodySize)
+        } catch is NIOTooManyBytesError {
+            return tooLarge(head, context: context)
+        }
+        var awsRequest = head
+        awsRequest.body = Array(buffer: body)
+        let outcome = await pipeline.handle(awsRequest)
+        let elapsed = ContinuousClock.now - started
+        context.logger.debug(
+            "\(request.method) \(head.path) → \(outcome.response.status)",
+            metadata: [
+                "request_id": "\(outcome.requestID)",
+                "service": "\(outcome.service ?? "-")",
+                "operation": "\(outcome.operation ?? "-")",
+                "error": "\(outcome.errorCode ?? "-")",
+                "duration_us": "\(elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000)",
+            ]
+        )
+        return Response(
+            status: HTTPResponse.Status(code: outcome.response.status),
+            headers: outcome.response.headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: outcome.response.body))
+        )
+    }
+
+    private func tooLarge(_ request: AWSRequest, context: Context) -> Response {
+        let error = AWSError(
+            code: "RequestEntityTooLarge",
+            status: 413,
+            message: "The request body is larger than the \(maxBodySize)-byte limit of this server (--max-body-size)"
+        )
+        let rendered = ErrorEncoder.encode(error, protocol: OperationRouter.protocolHint(for: request), requestID: RequestID.make())
+        context.logger.debug("\(request.method) \(request.path) → 413 (body over \(maxBodySize) bytes)")
+        var headers = rendered.headers
+        headers[.connection] = "close"
+        return Response(
+            status: .contentTooLarge,
+            headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: rendered.body))
+        )
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+package import Hummingbird
+package import Logging
+package import NimbusCore
+import NimbusSTS
+package import NimbusStore
+import NimbusStoreSQLite
+package import NimbusWire
+import ServiceLifecycle
+import UnixSignals
+
+/// The composition root: the store, the services, the dispatcher and the edge, built from
+/// a `ServerConfiguration`. `nimbus serve` runs one; tests build one on a temporary folder.
+package struct Platform: Sendable {
+    package let configuration: ServerConfiguration
+    package let store: any SQLStore
+    package let blobs: any BlobStore
+    package let dispatcher: DispatchRegistry
+    package let pipeline: EdgePipeline
+    package let authMode: AuthMode
+
+    /// Opens the data directory (creating it), migrates the store and builds the services.
+    /// - Throws: `ConfigurationError` for an unusable configuration, `StoreError` if the store cannot open.
+    package static func open(_ configuration: ServerConfiguration, clock: any WallClock = SystemWallClock()) async throws -> Platform {
+        let authMode = try AuthPolicy.mode(for: configuration)
+        let dataDirectory = configuration.dataDirectory
+        do {
+            try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw ConfigurationError("cannot create data directory \(dataDirectory): \(error.localizedDescription)")
+        }
+        let store = try SQLiteStore(path: dataDirectory + "/nimbus.sqlite")
+        try await store.migrate(PlatformMigrations.all)
+        try await PlatformMigrations.recordStart(on: store, account: configuration.account, now: clock.now())
+        let blobs = try FileBlobStore(root: dataDirectory + "/blobs")
+        let dispatcher = DispatchRegistry()
+        let handlers: [any ServiceHandler] = [STSService()]
+        let pipeline = EdgePipeline(
+            router: OperationRouter(),
+            authenticator: RequestAuthenticator(mode: authMode, clock: clock),
+            handlers: handlers,
+            account: configuration.account
+        )
+        return Platform(
+            configuration: configuration,
+            store: store,
+            blobs: blobs,
+            dispatcher: dispatcher,
+            pipeline: pipeline,
+            authMode: authMode
+        )
+    }
+
+    /// The services the edge answers, sorted.
+    package var serviceNames: [String] { pipeline.serviceNames }
+
+    /// The HTTP application serving the edge.
+    package func application(logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
+        -> some ApplicationProtocol
+    {
+        let health = HealthEndpoint(
+            started: .now,
+            storeKind: "sqlite",
+            storeLocation: store.location,
+            services: pipeline.serviceNames,
+            account: configuration.account
+        )
+        let responder = EdgeResponder(pipeline: pipeline, health: health, maxBodySize: configuration.maxBodySize)
+        return Application(
+            responder: responder,
+            server: .http1(
+                configuration: .init(
+                    additionalChannelHandlers: [ExpectContinueHandler()],
+                    idleTimeout: .seconds(Int64(configuration.idleTimeout.components.seconds))
+                )
+            ),
+            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "Nimbus"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+            logger: logger
+        )
+    }
+
+    /// Serves until SIGTERM or SIGINT, then stops accepting, lets in-flight requests finish
+    /// within the grace period, and closes the store.
+    package func run(logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let group = ServiceGroup(
+            configuration: {
+                var group = ServiceGroupConfiguration(
+                    services: [
+                        .init(service: StoreCloser(store: store, logger: logger)),
+                        .init(service: application(logger: logger, onServerRunning: onServerRunning)),
+                    ],
+                    gracefulShutdownSignals: [.sigterm, .sigint],
+                    logger: logger
+                )
+                group.maximumGracefulShutdownDuration = configuration.shutdownGracePeriod
+                return group
+            }()
+        )
+        try await group.run()
+    }
+}
+
+/// Keeps the store open while the server runs and closes it last on shutdown
+/// (services shut down in reverse order, so the edge has stopped by then).
+struct StoreCloser: Service {
+    let store: any SQLStore
+    let logger: Logger
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        try await store.close()
+        logger.info("store closed", metadata: ["path": "\(store.location)"])
+    }
+}

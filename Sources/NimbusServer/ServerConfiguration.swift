@@ -1,0 +1,37 @@
+package import Logging
+package import NimbusCore
+
+/// Everything `nimbus serve` is configured with.
+package struct ServerConfiguration: Sendable {
+    package var host = "127.0.0.1"
+    package var port = 4566
+    package var dataDirectory = "./.nimbus"
+    package var account = AccountContext()
+    /// An AWS shared-credentials file whose keys may sign requests.
+    package var credentialsFile: String?
+    /// Verify signatures even on a loopback address.
+    package var verifySignatures = false
+    /// The largest request body accepted; larger ones get 413.
+    package var maxBodySize = 16 * 1024 * 1024
+    /// How long in-flight requests may take to finish after SIGTERM/SIGINT.
+    package var shutdownGracePeriod: Duration = .seconds(10)
+    /// Connections idle (or stalled mid-request) this long are closed.
+    package var idleTimeout: Duration = .seconds(60)
+    package var logLevel: Logger.Level = .info
+
+    package init() {}
+
+    /// Whether the listener is reachable only from this machine.
+    package var isLoopback: Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+}
+
+/// A configuration that cannot be served, with the reason a person can act on.
+package struct ConfigurationError: Error, CustomStringConvertible, Sendable {
+    package let description: String
+
+    package init(_ description: String) {
+        self.description = description
+    }
+}

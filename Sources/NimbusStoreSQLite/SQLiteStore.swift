@@ -1,0 +1,121 @@
+import GRDB
+package import NimbusStore
+
+/// The embedded store: one SQLite database in WAL mode, through GRDB.
+///
+/// Writes go through GRDB's single writer connection; queries read committed data from
+/// the pool's readers, concurrently with writes. `synchronous=NORMAL` in WAL mode makes a
+/// committed transaction survive a crash of the process (not of the machine), which is
+/// the durability DESIGN.md promises for the embedded store.
+package final class SQLiteStore: SQLStore {
+    package let dialect = SQLDialect.sqlite
+    package let location: String
+    private let pool: DatabasePool
+    /// Serialises transactions whose bodies suspend between statements.
+    private let transactionGate = AsyncGate()
+
+    /// Opens (creating if needed) the database at `path`.
+    /// - Throws: `StoreError(.cannotOpen)` with SQLite's reason.
+    package init(path: String) throws {
+        var configuration = GRDB.Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        configuration.busyMode = .timeout(10)
+        // `transaction` spans several writer accesses (its body is async); the gate keeps them exclusive.
+        configuration.allowsUnsafeTransactions = true
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw StoreError(.cannotOpen, "cannot open SQLite database at \(path): \(error)")
+        }
+        location = path
+    }
+
+    package func execute(_ statement: NimbusStore.SQL) async throws {
+        try await transactionGate.withLock {
+            try await pool.write { db in try Self.run(statement, in: db) }
+        }
+    }
+
+    package func query(_ statement: NimbusStore.SQL) async throws -> [SQLRow] {
+        try await pool.read { db in try Self.rows(statement, in: db) }
+    }
+
+    package func transaction<T: Sendable>(_ body: @Sendable (any SQLTransaction) async throws -> T) async throws -> T {
+        try await transactionGate.withLock {
+            try await pool.writeWithoutTransaction { db in try db.execute(sql: "BEGIN IMMEDIATE") }
+            do {
+                let result = try await body(SQLiteTransaction(pool: pool))
+                try await pool.writeWithoutTransaction { db in try db.execute(sql: "COMMIT") }
+                return result
+            } catch {
+                try? await pool.writeWithoutTransaction { db in try db.execute(sql: "ROLLBACK") }
+                throw error
+            }
+        }
+    }
+
+    @discardableResult
+    package func migrate(_ migrations: [Migration]) async throws -> [String] {
+        try await MigrationRunner.run(migrations, on: self)
+    }
+
+    package func close() async throws {
+        try pool.close()
+    }
+
+    static func run(_ statement: NimbusStore.SQL, in db: GRDB.Database) throws {
+        try db.execute(sql: statement.text { _ in "?" }, arguments: arguments(statement))
+    }
+
+    static func rows(_ statement: NimbusStore.SQL, in db: GRDB.Database) throws -> [SQLRow] {
+        try GRDB.Row.fetchAll(db, sql: statement.text { _ in "?" }, arguments: arguments(statement)).map { row in
+            var columns: [String: SQLValue] = [:]
+            for (name, value) in row {
+                columns[name] = sqlValue(value)
+            }
+            return SQLRow(columns: columns)
+        }
+    }
+
+    private static func arguments(_ statement: NimbusStore.SQL) -> StatementArguments {
+        StatementArguments(
+            statement.binds.map { bind -> (any DatabaseValueConvertible)? in
+                switch bind {
+                case .null: nil
+                case .integer(let value): value
+                case .double(let value): value
+                case .text(let value): value
+                case .blob(let value): Data(value)
+                }
+            }
+        )
+    }
+
+    private static func sqlValue(_ value: DatabaseValue) -> SQLValue {
+        switch value.storage {
+        case .null: .null
+        case .int64(let number): .integer(number)
+        case .double(let number): .double(number)
+        case .string(let text): .text(text)
+        case .blob(let data): .blob([UInt8](data))
+        }
+    }
+}
+
+/// Statements of an open transaction, on the writer connection.
+private struct SQLiteTransaction: SQLTransaction {
+    let pool: DatabasePool
+
+    func execute(_ statement: NimbusStore.SQL) async throws {
+        try await pool.writeWithoutTransaction { db in try SQLiteStore.run(statement, in: db) }
+    }
+
+    func query(_ statement: NimbusStore.SQL) async throws -> [SQLRow] {
+        try await pool.writeWithoutTransaction { db in try SQLiteStore.rows(statement, in: db) }
+    }
+}
+
+import Foundation
