@@ -21,7 +21,11 @@ struct EdgeResponder: HTTPResponder {
             return health.response()
         }
         var request = request
-        let head = AWSRequest(method: request.method, target: target, headers: request.headers)
+        var headers = request.headers
+        // HTTP/1.1's Host arrives as the request's authority; SigV4 signs it as `host`.
+        let hostField = HTTPField.Name("Host")!
+        if headers[hostField] == nil, let authority = request.head.authority { headers[hostField] = authority }
+        let head = AWSRequest(method: request.method, target: target, headers: headers)
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > maxBodySize {
             return tooLarge(head, context: context)
         }

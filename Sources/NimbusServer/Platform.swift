@@ -70,7 +70,7 @@ package struct Platform: Sendable {
             responder: responder,
             server: .http1(
                 configuration: .init(
-                    additionalChannelHandlers: [ExpectContinueHandler()],
+                    additionalChannelHandlers: [ExpectContinueHandler(), MalformedRequestHandler()],
                     idleTimeout: .seconds(Int64(configuration.idleTimeout.components.seconds))
                 )
             ),

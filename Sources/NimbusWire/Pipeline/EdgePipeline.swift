@@ -44,7 +44,7 @@ package struct EdgePipeline: Sendable {
         }
         var outcome = Outcome(response: AWSResponse(), requestID: requestID)
         do {
-            let caller = try authenticator.authenticate(&request)
+            let caller = try authenticator.authenticate(&request, protocol: wire)
             let routed: RoutedOperation
             switch routing {
             case .success(let value): routed = value
@@ -52,10 +52,11 @@ package struct EdgePipeline: Sendable {
             }
             outcome.service = routed.service.name
             outcome.operation = routed.operation.name
+            // Decode first: a malformed request is the caller's error even for an operation Nimbus lacks.
+            let input = try RequestDecoder.decodeInput(routed, request: request)
             guard let handler = handlers[routed.service.name], handler.implementedOperations.contains(routed.operation.name) else {
                 throw AWSError.notImplemented(service: routed.service.name, operation: routed.operation.name)
             }
-            let input = try RequestDecoder.decodeInput(routed, request: request)
             let context = RequestContext(requestID: requestID, account: account, caller: caller, request: request)
             let call = OperationCall(service: routed.service, operation: routed.operation, input: input, context: context)
             switch try await handler.perform(call) {
