@@ -96,7 +96,7 @@ let package = Package(
             dependencies: ["NimbusCore", "NimbusStore"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "NimbusCoreTests", dependencies: ["NimbusCore", "NimbusTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "NimbusCoreTests", dependencies: ["NimbusCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "NimbusWireTests",
             dependencies: ["NimbusCore", "NimbusWire", .product(name: "HTTPTypes", package: "swift-http-types")],
@@ -108,12 +108,18 @@ let package = Package(
             dependencies: ["NimbusStore", "NimbusStoreSQLite", "NimbusTesting"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "NimbusSTSTests", dependencies: ["NimbusCore", "NimbusWire", "NimbusSTS"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "NimbusSTSTests",
+            dependencies: ["NimbusCore", "NimbusWire", "NimbusSTS", .product(name: "HTTPTypes", package: "swift-http-types")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "NimbusServerTests",
             dependencies: [
-                "NimbusCore", "NimbusWire", "NimbusServer", "NimbusTesting",
+                "NimbusCore", "NimbusWire", "NimbusServer", "NimbusStore", "NimbusTesting",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],

@@ -1,3 +1,5 @@
+import Foundation
+import HTTPTypes
 import Hummingbird
 import NIOCore
 import NimbusCore
@@ -30,6 +32,3 @@ struct HealthEndpoint: Sendable {
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: JSONWriter.encode(body))))
     }
 }
-
-import Foundation
-import HTTPTypes

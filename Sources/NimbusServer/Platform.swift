@@ -55,7 +55,10 @@ package struct Platform: Sendable {
     package var serviceNames: [String] { pipeline.serviceNames }
 
     /// The HTTP application serving the edge.
-    package func application(logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
+    package func application(
+        logger: Logger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    )
         -> some ApplicationProtocol
     {
         let health = HealthEndpoint(

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 package import NimbusStore
 
@@ -117,5 +118,3 @@ private struct SQLiteTransaction: SQLTransaction {
         try await pool.writeWithoutTransaction { db in try SQLiteStore.rows(statement, in: db) }
     }
 }
-
-import Foundation

@@ -96,8 +96,10 @@ extension Nimbus {
             }
             configuration.account = AccountContext(accountID: accountID, region: regionName)
             configuration.credentialsFile = credentials ?? environment["NIMBUS_CREDENTIALS"]
-            configuration.verifySignatures = verifySignatures || ["1", "true", "yes"].contains(environment["NIMBUS_VERIFY_SIGNATURES"]?.lowercased() ?? "")
-            configuration.maxBodySize = try maxBodySize ?? integer(environment["NIMBUS_MAX_BODY_SIZE"], "NIMBUS_MAX_BODY_SIZE") ?? configuration.maxBodySize
+            configuration.verifySignatures =
+                verifySignatures || ["1", "true", "yes"].contains(environment["NIMBUS_VERIFY_SIGNATURES"]?.lowercased() ?? "")
+            configuration.maxBodySize =
+                try maxBodySize ?? integer(environment["NIMBUS_MAX_BODY_SIZE"], "NIMBUS_MAX_BODY_SIZE") ?? configuration.maxBodySize
             guard configuration.maxBodySize > 0 else { throw ValidationError("--max-body-size must be positive") }
             if let grace = try shutdownGrace ?? integer(environment["NIMBUS_SHUTDOWN_GRACE"], "NIMBUS_SHUTDOWN_GRACE") {
                 configuration.shutdownGracePeriod = .seconds(grace)

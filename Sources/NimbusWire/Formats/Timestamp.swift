@@ -88,7 +88,8 @@ package enum Timestamp {
         let whole = Int(seconds.rounded(.down))
         let parts = civil(whole)
         let weekday = weekdayNames[((whole / 86_400 % 7) + 7 + 4) % 7]
-        return "\(weekday), \(pad(parts.day)) \(monthNames[parts.month - 1]) \(parts.year) \(pad(parts.hour)):\(pad(parts.minute)):\(pad(parts.second)) GMT"
+        return
+            "\(weekday), \(pad(parts.day)) \(monthNames[parts.month - 1]) \(parts.year) \(pad(parts.hour)):\(pad(parts.minute)):\(pad(parts.second)) GMT"
     }
 
     /// `20260102T030405Z`, the SigV4 `X-Amz-Date` format.
@@ -104,9 +105,14 @@ package enum Timestamp {
         let digits = bytes[0..<8] + bytes[9..<15]
         guard digits.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
         func field(_ range: Range<Int>) -> Int { range.reduce(0) { $0 * 10 + Int(bytes[$1] - 48) } }
-        guard let seconds = epochSeconds(
-                year: field(0..<4), month: field(4..<6), day: field(6..<8),
-                hour: field(9..<11), minute: field(11..<13), second: field(13..<15)
+        guard
+            let seconds = epochSeconds(
+                year: field(0..<4),
+                month: field(4..<6),
+                day: field(6..<8),
+                hour: field(9..<11),
+                minute: field(11..<13),
+                second: field(13..<15)
             )
         else { return nil }
         return Double(seconds)

@@ -36,7 +36,9 @@ struct JSONShapeCodec {
             }
             return .list(result)
         case .map:
-            guard case .object(let entries) = json, let value = shape.value else { throw WireError(.invalidValue, "Value at '\(label)' must be a map") }
+            guard case .object(let entries) = json, let value = shape.value else {
+                throw WireError(.invalidValue, "Value at '\(label)' must be a map")
+            }
             let valueShape = try model.shape(named: value.shape)
             var result: [String: WireValue] = [:]
             for (key, entry) in entries where entry != .null {
@@ -93,7 +95,11 @@ struct JSONShapeCodec {
             var result: [String: JSONValue] = [:]
             for (name, memberReference) in shape.members ?? [:] {
                 guard let member = members[name], memberReference.location == nil else { continue }
-                result[memberReference.locationName ?? name] = try write(member, shape: try model.shape(named: memberReference.shape), reference: memberReference)
+                result[memberReference.locationName ?? name] = try write(
+                    member,
+                    shape: try model.shape(named: memberReference.shape),
+                    reference: memberReference
+                )
             }
             return .object(result)
         case (.list, .list(let elements)):

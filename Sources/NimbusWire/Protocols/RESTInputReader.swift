@@ -144,10 +144,23 @@ extension Shape {
     /// A copy of `shape` without its `required` list.
     init(stripping shape: Shape) {
         self.init(
-            type: shape.type, members: shape.members, required: nil, payload: shape.payload, member: shape.member, key: shape.key,
-            value: shape.value, flattened: shape.flattened, locationName: shape.locationName, xmlNamespace: shape.xmlNamespace,
-            error: shape.error, exception: shape.exception, timestampFormat: shape.timestampFormat, streaming: shape.streaming,
-            document: shape.document, min: shape.min, max: shape.max
+            type: shape.type,
+            members: shape.members,
+            required: nil,
+            payload: shape.payload,
+            member: shape.member,
+            key: shape.key,
+            value: shape.value,
+            flattened: shape.flattened,
+            locationName: shape.locationName,
+            xmlNamespace: shape.xmlNamespace,
+            error: shape.error,
+            exception: shape.exception,
+            timestampFormat: shape.timestampFormat,
+            streaming: shape.streaming,
+            document: shape.document,
+            min: shape.min,
+            max: shape.max
         )
     }
 }

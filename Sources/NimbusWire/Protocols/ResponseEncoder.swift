@@ -86,7 +86,12 @@ struct RESTOutputWriter {
             case .string(let text)?:
                 response.body = Array(text.utf8)
             case let value?:
-                response.body = try body(value, shape: payloadShape, rootName: payloadReference.locationName ?? payloadReference.shape, reference: payloadReference)
+                response.body = try body(
+                    value,
+                    shape: payloadShape,
+                    rootName: payloadReference.locationName ?? payloadReference.shape,
+                    reference: payloadReference
+                )
             case nil:
                 break
             }

@@ -39,7 +39,9 @@ package struct OperationRouter: Sendable {
             all.filter { $0.protocols.contains(.query) }.map { ($0.apiVersion, $0) },
             uniquingKeysWith: { first, _ in first }
         )
-        restServices = all.filter { $0.protocols.contains(where: \.isREST) }.sorted { ($0.name == "s3" ? 1 : 0, $0.name) < ($1.name == "s3" ? 1 : 0, $1.name) }
+        restServices = all.filter { $0.protocols.contains(where: \.isREST) }.sorted {
+            ($0.name == "s3" ? 1 : 0, $0.name) < ($1.name == "s3" ? 1 : 0, $1.name)
+        }
     }
 
     /// Recognises the operation `request` calls.
@@ -69,7 +71,12 @@ package struct OperationRouter: Sendable {
         )
     }
 
-    private func resolve(_ service: ServiceDescriptor, _ operation: String, _ wire: WireProtocol, labels: [String: String] = [:])
+    private func resolve(
+        _ service: ServiceDescriptor,
+        _ operation: String,
+        _ wire: WireProtocol,
+        labels: [String: String] = [:]
+    )
         throws(RoutingError) -> RoutedOperation?
     {
         let model: ServiceModel

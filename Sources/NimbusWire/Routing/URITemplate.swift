@@ -103,7 +103,12 @@ package struct RouteTable: Sendable {
     }
 
     /// The operation bound to `method` and `path`, and its URI labels.
-    package func match(method: String, path: String, query: [String: String], hasHeader: (String) -> Bool = { _ in false })
+    package func match(
+        method: String,
+        path: String,
+        query: [String: String],
+        hasHeader: (String) -> Bool = { _ in false }
+    )
         -> (operation: String, labels: [String: String])?
     {
         for route in routesByMethod[method] ?? [] where route.requiredHeaders.allSatisfy(hasHeader) {

@@ -93,7 +93,9 @@ package struct AWSChunkedBody: Sendable {
         }
         if let trailerSignature {
             let canonical = trailers.map { "\($0.name):\($0.value)\n" }.joined()
-            let text = ["AWS4-HMAC-SHA256-TRAILER", requestDate, scope, previous, SigV4Signer.hexSHA256(Array(canonical.utf8))].joined(separator: "\n")
+            let text = ["AWS4-HMAC-SHA256-TRAILER", requestDate, scope, previous, SigV4Signer.hexSHA256(Array(canonical.utf8))].joined(
+                separator: "\n"
+            )
             guard SigV4Signer.constantTimeEqual(SigV4Signer.signature(of: text, key: key), trailerSignature) else {
                 throw AWSError(code: "SignatureDoesNotMatch", status: 403, message: "The trailer signature does not match")
             }

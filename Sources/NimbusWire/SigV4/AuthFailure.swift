@@ -40,8 +40,10 @@ enum AuthFailure: Error {
         case (.missing, .query): AWSError(code: "MissingAuthenticationToken", status: 403, message: Self.missingMessage)
         case (.missing, .json): AWSError(code: "MissingAuthenticationTokenException", status: 403, message: Self.missingMessage)
         case (.unknownKey, .s3): AWSError(code: "InvalidAccessKeyId", status: 403, message: Self.unknownKeyMessage)
-        case (.unknownKey, .query): AWSError(code: "InvalidClientTokenId", status: 403, message: "The security token included in the request is invalid.")
-        case (.unknownKey, .json): AWSError(code: "UnrecognizedClientException", status: 403, message: "The security token included in the request is invalid.")
+        case (.unknownKey, .query):
+            AWSError(code: "InvalidClientTokenId", status: 403, message: "The security token included in the request is invalid.")
+        case (.unknownKey, .json):
+            AWSError(code: "UnrecognizedClientException", status: 403, message: "The security token included in the request is invalid.")
         case (.badSignature(let detail), .json): AWSError(code: "InvalidSignatureException", status: 403, message: detail)
         case (.badSignature(let detail), _): AWSError(code: "SignatureDoesNotMatch", status: 403, message: detail)
         case (.stale(let detail), .s3): AWSError(code: "RequestTimeTooSkewed", status: 403, message: detail)

@@ -36,7 +36,10 @@ enum BodyIntegrity {
         for checksum in checksums {
             guard let algorithm = ChecksumAlgorithm(headerName: checksum.name) else { continue }
             guard algorithm.digest(request.body) == checksum.value else {
-                throw AWSError(code: "BadDigest", message: "The \(algorithm.rawValue.uppercased()) you specified did not match the calculated checksum.")
+                throw AWSError(
+                    code: "BadDigest",
+                    message: "The \(algorithm.rawValue.uppercased()) you specified did not match the calculated checksum."
+                )
             }
         }
     }

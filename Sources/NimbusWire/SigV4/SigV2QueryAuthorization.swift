@@ -1,4 +1,5 @@
 import Crypto
+import HTTPTypes
 
 /// S3's legacy presigned URLs (Signature Version 2 in the query string), which boto3 still
 /// produces by default for `generate_presigned_url('get_object', …)` in us-east-1:
@@ -51,5 +52,3 @@ struct SigV2QueryAuthorization {
         return SigV4Signer.constantTimeEqual(Base64.encode(Array(mac)), signature)
     }
 }
-
-import HTTPTypes

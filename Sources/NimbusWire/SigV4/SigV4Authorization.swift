@@ -85,7 +85,13 @@ extension SigV4Authorization {
         )
     }
 
-    private static func make(credential: String?, signedHeaders: String?, signature: String?, date: String, expires: Int?)
+    private static func make(
+        credential: String?,
+        signedHeaders: String?,
+        signature: String?,
+        date: String,
+        expires: Int?
+    )
         throws(SigV4FormatError) -> SigV4Authorization
     {
         guard let credential else { throw SigV4FormatError(piece: "Credential", reason: "missing") }

@@ -111,4 +111,3 @@ extension AWSRequest {
         return headers[values: field]
     }
 }
-

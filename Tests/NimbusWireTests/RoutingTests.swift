@@ -1,0 +1,161 @@
+import Foundation
+import HTTPTypes
+import NimbusCore
+import Testing
+
+@testable import NimbusWire
+
+@Suite struct RoutingTests {
+    let router = OperationRouter()
+
+    @Test func awsJsonTarget() throws {
+        let request = AWSRequest(
+            method: .post,
+            target: "/",
+            headers: [.contentType: "application/x-amz-json-1.1", HTTPField.Name("X-Amz-Target")!: "AmazonSSM.GetParameter"]
+        )
+        let routed = try router.route(request)
+        #expect(routed.service.name == "ssm")
+        #expect(routed.operation.name == "GetParameter")
+        #expect(routed.protocol == .awsJson1_1)
+    }
+
+    @Test func unknownTargetIsUnknownOperation() {
+        let request = AWSRequest(method: .post, target: "/", headers: [HTTPField.Name("X-Amz-Target")!: "AmazonSQS.NoSuchThing"])
+        #expect {
+            try router.route(request)
+        } throws: { error in
+            (error as? RoutingError)?.error.code == "UnknownOperationException"
+        }
+    }
+
+    @Test func queryActionFoundByVersionWithoutSignature() throws {
+        let request = AWSRequest(
+            method: .post,
+            target: "/",
+            headers: [.contentType: "application/x-www-form-urlencoded"],
+            body: Array("Action=Publish&Version=2010-03-31".utf8)
+        )
+        let routed = try router.route(request)
+        #expect(routed.service.name == "sns")
+        #expect(routed.operation.name == "Publish")
+    }
+
+    @Test func restRoutesPreferTheMostSpecificTemplate() throws {
+        let listV2 = try router.route(AWSRequest(method: .get, target: "/bucket?list-type=2&prefix=a"))
+        #expect(listV2.operation.name == "ListObjectsV2")
+        let list = try router.route(AWSRequest(method: .get, target: "/bucket?prefix=a"))
+        #expect(list.operation.name == "ListObjects")
+        let copy = try router.route(AWSRequest(method: .put, target: "/b/k", headers: [HTTPField.Name("x-amz-copy-source")!: "a/b"]))
+        #expect(copy.operation.name == "CopyObject")
+        let put = try router.route(AWSRequest(method: .put, target: "/b/dir/k%20x"))
+        #expect(put.operation.name == "PutObject")
+        #expect(put.uriLabels == ["Bucket": "b", "Key": "dir/k x"])
+        let lambda = try router.route(AWSRequest(method: .get, target: "/2015-03-31/functions/my-fn"))
+        #expect(lambda.service.name == "lambda")
+        #expect(lambda.operation.name == "GetFunction")
+    }
+
+    @Test func rpcV2CBORPath() throws {
+        let request = AWSRequest(
+            method: .post,
+            target: "/service/GraniteServiceVersion20100801/operation/ListMetrics",
+            headers: [HTTPField.Name("smithy-protocol")!: "rpc-v2-cbor"]
+        )
+        let routed = try router.route(request)
+        #expect(routed.service.name == "cloudwatch")
+        #expect(routed.protocol == .rpcV2CBOR)
+    }
+}
+
+@Suite struct CodecTests {
+    let router = OperationRouter()
+
+    private func stsCall(_ body: String) throws -> RoutedOperation {
+        try router.route(
+            AWSRequest(method: .post, target: "/", headers: [.contentType: "application/x-www-form-urlencoded"], body: Array(body.utf8))
+        )
+    }
+
+    @Test func queryResponseHasAWSShape() throws {
+        let routed = try stsCall("Action=GetCallerIdentity&Version=2011-06-15")
+        let output = WireValue.object(["Account": .string("000000000000"), "Arn": .string("arn:aws:iam::000000000000:root")])
+        let response = try ResponseEncoder.encode(output, for: routed, requestID: "req-1")
+        let xml = try XMLDocumentParser.parse(response.body)
+        #expect(xml.name == "GetCallerIdentityResponse")
+        #expect(xml.attributes["xmlns"] == "https://sts.amazonaws.com/doc/2011-06-15/")
+        #expect(xml.child(named: "GetCallerIdentityResult")?.child(named: "Account")?.text == "000000000000")
+        #expect(xml.child(named: "ResponseMetadata")?.child(named: "RequestId")?.text == "req-1")
+        #expect(response.headers[HTTPField.Name("x-amzn-RequestId")!] == "req-1")
+    }
+
+    @Test func missingRequiredMemberIsAValidationError() throws {
+        let request = AWSRequest(
+            method: .post,
+            target: "/",
+            headers: [.contentType: "application/x-www-form-urlencoded"],
+            body: Array("Action=AssumeRole&Version=2011-06-15&RoleSessionName=s".utf8)
+        )
+        let routed = try router.route(request)
+        #expect {
+            try RequestDecoder.decodeInput(routed, request: request)
+        } throws: { error in
+            (error as? AWSError)?.code == "ValidationError" && (error as? AWSError)?.message.contains("roleArn") == true
+        }
+    }
+
+    @Test func wrongMemberTypeIsASerializationError() throws {
+        let request = AWSRequest(
+            method: .post,
+            target: "/",
+            headers: [.contentType: "application/x-amz-json-1.0", HTTPField.Name("X-Amz-Target")!: "AmazonSQS.ReceiveMessage"],
+            body: Array(#"{"QueueUrl":"q","MaxNumberOfMessages":"ten"}"#.utf8)
+        )
+        let routed = try router.route(request)
+        #expect {
+            try RequestDecoder.decodeInput(routed, request: request)
+        } throws: { error in
+            (error as? AWSError)?.code == "SerializationException"
+        }
+    }
+
+    @Test func errorShapesPerProtocol() throws {
+        let error = AWSError(code: "NoSuchThing", status: 404, message: "gone")
+        let json = ErrorEncoder.encode(error, protocol: .awsJson1_0, requestID: "r")
+        #expect(try JSONParser.parse(json.body) == .object(["__type": .string("NoSuchThing"), "message": .string("gone")]))
+        #expect(json.headers[HTTPField.Name("x-amzn-ErrorType")!] == "NoSuchThing")
+        let query = try XMLDocumentParser.parse(ErrorEncoder.encode(error, protocol: .query, requestID: "r").body)
+        #expect(query.name == "ErrorResponse")
+        #expect(query.child(named: "Error")?.child(named: "Code")?.text == "NoSuchThing")
+        #expect(query.child(named: "Error")?.child(named: "Type")?.text == "Sender")
+        #expect(query.child(named: "RequestId")?.text == "r")
+        let s3 = try XMLDocumentParser.parse(ErrorEncoder.encode(error, protocol: .restXml, requestID: "r").body)
+        #expect(s3.name == "Error")
+        #expect(s3.child(named: "RequestId")?.text == "r")
+        #expect(ErrorEncoder.encode(error, protocol: .restXml, requestID: "r").status == 404)
+    }
+
+    @Test func codableShapesRoundTripThroughWireValues() throws {
+        struct Shape: Codable, Equatable {
+            var name: String
+            var count: Int?
+            var tags: [String: String]
+            var when: Foundation.Date
+            var data: Foundation.Data
+            var items: [Int]
+        }
+        let value = Shape(
+            name: "x",
+            count: nil,
+            tags: ["a": "b"],
+            when: Foundation.Date(timeIntervalSince1970: 5),
+            data: Foundation.Data([1, 2]),
+            items: [1, 2]
+        )
+        let wire = try WireValueEncoder().encode(value)
+        #expect(wire[member: "count"] == nil)
+        #expect(wire[member: "data"] == .blob([1, 2]))
+        #expect(wire[member: "when"] == .timestamp(5))
+        #expect(try WireValueDecoder().decode(Shape.self, from: wire) == value)
+    }
+}
