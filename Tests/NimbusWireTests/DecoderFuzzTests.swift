@@ -60,7 +60,12 @@ import Testing
 
     @Test func mangledRequestsGetAWSErrors() async throws {
         let fixtures = try Fixtures.cases("requests") + Fixtures.cases("sigv4")
-        let pipeline = EdgePipeline(router: OperationRouter(), authenticator: RequestAuthenticator(mode: .open), handlers: [], account: AccountContext())
+        let pipeline = EdgePipeline(
+            router: OperationRouter(),
+            authenticator: RequestAuthenticator(mode: .open),
+            handlers: [],
+            account: AccountContext()
+        )
         var generator = SeededGenerator(state: Self.seed)
         var statuses: [Int: Int] = [:]
         for iteration in 0..<Self.iterations {
@@ -82,7 +87,10 @@ import Testing
             let status = outcome.response.status
             statuses[status, default: 0] += 1
             #expect((200..<600).contains(status))
-            #expect(status != 500, "iteration \(iteration) (\(fixture[key: "name"]?.string ?? "")): \(String(decoding: outcome.response.body, as: UTF8.self))")
+            #expect(
+                status != 500,
+                "iteration \(iteration) (\(fixture[key: "name"]?.string ?? "")): \(String(decoding: outcome.response.body, as: UTF8.self))"
+            )
             #expect(outcome.response.headers[HTTPField.Name("x-amzn-RequestId")!] == outcome.requestID)
         }
         // The mutations reach past routing into the decoders, not just the first check.
