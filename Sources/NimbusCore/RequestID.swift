@@ -1,4 +1,4 @@
-/// Request ids in AWS's shape: a random UUID, lower-cased, as `x-amzn-RequestId` carries it.
+/// Request ids in AWS's shape: a random version-4 UUID, lower-cased, as `x-amzn-RequestId` carries it.
 package enum RequestID {
     /// A new random request id.
     package static func make() -> String {
@@ -6,22 +6,21 @@ package enum RequestID {
         return make(using: &generator)
     }
 
-    /// A request id drawn from `generator`, so tests can make ids deterministic.
+    /// A request id drawn from `generator` (two 64-bit draws), so tests can make ids deterministic.
     package static func make(using generator: inout some RandomNumberGenerator) -> String {
         let hex: [UInt8] = Array("0123456789abcdef".utf8)
-        var bytes = [UInt8](repeating: 0, count: 36)
-        var index = 0
-        for position in 0..<36 {
-            if position == 8 || position == 13 || position == 18 || position == 23 {
-                bytes[position] = UInt8(ascii: "-")
-                continue
-            }
-            if index % 16 == 0 { index = 0 }
-            var nibble = UInt8(truncatingIfNeeded: generator.next() & 0xF)
-            if position == 14 { nibble = 4 }  // version 4
-            if position == 19 { nibble = 8 | (nibble & 0x3) }  // RFC 4122 variant
-            bytes[position] = hex[Int(nibble)]
-            index += 1
+        var bits = (generator.next() as UInt64, generator.next() as UInt64)
+        // RFC 4122: version 4 in the high nibble of byte 6, variant 10xx in byte 8.
+        bits.0 = (bits.0 & ~(0xF << 12)) | (0x4 << 12)
+        bits.1 = (bits.1 & ~(0x3 << 62)) | (0x2 << 62)
+        var bytes = [UInt8](repeating: UInt8(ascii: "-"), count: 36)
+        var position = 0
+        for index in 0..<32 {
+            if position == 8 || position == 13 || position == 18 || position == 23 { position += 1 }
+            let word = index < 16 ? bits.0 : bits.1
+            let shift = UInt64(60 - (index % 16) * 4)
+            bytes[position] = hex[Int((word >> shift) & 0xF)]
+            position += 1
         }
         return String(decoding: bytes, as: UTF8.self)
     }

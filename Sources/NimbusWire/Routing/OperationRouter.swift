@@ -54,8 +54,10 @@ package struct OperationRouter: Sendable {
             return try routeCBOR(request)
         }
         let signingName = SigV4Scope.service(of: request)
-        if let action = queryAction(of: request) {
-            return try routeQuery(action: action, signingName: signingName, request: request)
+        let parameters = queryParameters(of: request)
+        if let action = parameters.first(where: { $0.name == "Action" })?.value {
+            let version = parameters.first { $0.name == "Version" }?.value
+            return try routeQuery(action: action, version: version, signingName: signingName)
         }
         let candidates = signingName.flatMap { bySigningName[$0] }?.filter { $0.protocols.contains(where: \.isREST) } ?? restServices
         for service in candidates {
@@ -122,28 +124,19 @@ package struct OperationRouter: Sendable {
         return routed
     }
 
-    /// The `Action` of a query-protocol request: in a form body, or in the URL (presigned or GET).
-    private func queryAction(of request: AWSRequest) -> String? {
+    /// The query-protocol parameters of a request: its form body (if any) then its URL query.
+    private func queryParameters(of request: AWSRequest) -> [(name: String, value: String)] {
+        var items: [(name: String, value: String)] = []
         if request.mediaType == "application/x-www-form-urlencoded" {
-            if let action = FormEncoding.decode(String(decoding: request.body, as: UTF8.self)).first(where: { $0.name == "Action" }) {
-                return action.value
-            }
+            items = FormEncoding.decode(String(decoding: request.body, as: UTF8.self))
         }
-        if request.rawQuery.contains("Action=") {
-            return request.queryItems.first { $0.name == "Action" }?.value
+        if request.rawQuery.contains("Action=") || request.rawQuery.contains("Version=") {
+            items += request.queryItems
         }
-        return nil
+        return items
     }
 
-    private func queryVersion(of request: AWSRequest) -> String? {
-        let items =
-            request.mediaType == "application/x-www-form-urlencoded"
-            ? FormEncoding.decode(String(decoding: request.body, as: UTF8.self)) + request.queryItems : request.queryItems
-        return items.first { $0.name == "Version" }?.value
-    }
-
-    private func routeQuery(action: String, signingName: String?, request: AWSRequest) throws(RoutingError) -> RoutedOperation {
-        let version = queryVersion(of: request)
+    private func routeQuery(action: String, version: String?, signingName: String?) throws(RoutingError) -> RoutedOperation {
         let bySignature = signingName.flatMap { bySigningName[$0] }?.first { $0.protocols.contains(.query) }
         guard let service = bySignature ?? version.flatMap({ queryByVersion[$0] }) else {
             let message =
