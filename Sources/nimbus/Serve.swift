@@ -57,15 +57,17 @@ extension Nimbus {
         var logLevel: String?
 
         func run() async throws {
-            let configuration = try resolve(environment: ProcessInfo.processInfo.environment)
-            var logger = Logger(label: "nimbus")
-            logger.logLevel = configuration.logLevel
+            let configuration: ServerConfiguration
             let platform: Platform
             do {
+                configuration = try resolve(environment: ProcessInfo.processInfo.environment)
                 platform = try await Platform.open(configuration)
             } catch let error as ConfigurationError {
-                throw ValidationError(error.description)
+                FileHandle.standardError.write(Data("nimbus serve: error: \(error.description)\n".utf8))
+                throw ExitCode(64)
             }
+            var logger = Logger(label: "nimbus")
+            logger.logLevel = configuration.logLevel
             let authDescription = AuthPolicy.describe(platform.authMode)
             try await platform.run(logger: logger) { port in
                 let banner = """
@@ -84,15 +86,15 @@ extension Nimbus {
             var configuration = ServerConfiguration()
             configuration.host = host ?? environment["NIMBUS_HOST"] ?? configuration.host
             configuration.port = try port ?? integer(environment["NIMBUS_PORT"], "NIMBUS_PORT") ?? configuration.port
-            guard (0...65_535).contains(configuration.port) else { throw ValidationError("--port must be between 0 and 65535") }
+            guard (0...65_535).contains(configuration.port) else { throw ConfigurationError("--port must be between 0 and 65535") }
             configuration.dataDirectory = dataDir ?? environment["NIMBUS_DATA_DIR"] ?? configuration.dataDirectory
             let accountID = accountId ?? environment["NIMBUS_ACCOUNT_ID"] ?? configuration.account.accountID
             guard AccountContext.isValidAccountID(accountID) else {
-                throw ValidationError("--account-id must be exactly 12 digits, got '\(accountID)'")
+                throw ConfigurationError("--account-id must be exactly 12 digits, got '\(accountID)'")
             }
             let regionName = region ?? environment["NIMBUS_REGION"] ?? configuration.account.region
             guard AccountContext.isValidRegion(regionName) else {
-                throw ValidationError("--region must look like us-east-1, got '\(regionName)'")
+                throw ConfigurationError("--region must look like us-east-1, got '\(regionName)'")
             }
             configuration.account = AccountContext(accountID: accountID, region: regionName)
             configuration.credentialsFile = credentials ?? environment["NIMBUS_CREDENTIALS"]
@@ -100,13 +102,13 @@ extension Nimbus {
                 verifySignatures || ["1", "true", "yes"].contains(environment["NIMBUS_VERIFY_SIGNATURES"]?.lowercased() ?? "")
             configuration.maxBodySize =
                 try maxBodySize ?? integer(environment["NIMBUS_MAX_BODY_SIZE"], "NIMBUS_MAX_BODY_SIZE") ?? configuration.maxBodySize
-            guard configuration.maxBodySize > 0 else { throw ValidationError("--max-body-size must be positive") }
+            guard configuration.maxBodySize > 0 else { throw ConfigurationError("--max-body-size must be positive") }
             if let grace = try shutdownGrace ?? integer(environment["NIMBUS_SHUTDOWN_GRACE"], "NIMBUS_SHUTDOWN_GRACE") {
                 configuration.shutdownGracePeriod = .seconds(grace)
             }
             let levelName = logLevel ?? environment["NIMBUS_LOG_LEVEL"] ?? "info"
             guard let level = Logger.Level(rawValue: levelName.lowercased()) else {
-                throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+                throw ConfigurationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
             }
             configuration.logLevel = level
             return configuration
@@ -114,7 +116,7 @@ extension Nimbus {
 
         private func integer(_ text: String?, _ name: String) throws -> Int? {
             guard let text else { return nil }
-            guard let value = Int(text) else { throw ValidationError("\(name) must be an integer, got '\(text)'") }
+            guard let value = Int(text) else { throw ConfigurationError("\(name) must be an integer, got '\(text)'") }
             return value
         }
     }
