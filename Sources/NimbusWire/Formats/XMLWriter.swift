@@ -1,49 +1,61 @@
-/// Writes XML elements as text, escaping character data and attribute values.
+/// Writes XML elements as UTF-8, escaping character data and attribute values.
 package struct XMLWriter {
-    package private(set) var text = ""
+    package private(set) var bytes: [UInt8] = []
 
     package init(declaration: Bool = true) {
-        if declaration { text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>" }
+        bytes.reserveCapacity(512)
+        if declaration { bytes.append(contentsOf: #"<?xml version="1.0" encoding="UTF-8"?>"#.utf8) }
     }
 
     package mutating func write(_ element: XMLElement) {
-        text += "<" + element.name
+        bytes.append(UInt8(ascii: "<"))
+        bytes.append(contentsOf: element.name.utf8)
         for key in element.attributes.keys.sorted() {
-            text += " \(key)=\"\(Self.escape(element.attributes[key]!))\""
+            bytes.append(UInt8(ascii: " "))
+            bytes.append(contentsOf: key.utf8)
+            bytes.append(contentsOf: #"=""#.utf8)
+            appendEscaped(element.attributes[key]!)
+            bytes.append(UInt8(ascii: "\""))
         }
         if element.children.isEmpty && element.text.isEmpty {
-            text += "/>"
+            bytes.append(contentsOf: "/>".utf8)
             return
         }
-        text += ">"
-        text += Self.escape(element.text)
+        bytes.append(UInt8(ascii: ">"))
+        appendEscaped(element.text)
         for child in element.children { write(child) }
-        text += "</\(element.name)>"
+        bytes.append(contentsOf: "</".utf8)
+        bytes.append(contentsOf: element.name.utf8)
+        bytes.append(UInt8(ascii: ">"))
     }
 
-    /// `text` with `&`, `<`, `>`, quotes and carriage returns escaped.
-    package static func escape(_ text: String) -> String {
-        guard text.contains(where: { "&<>\"'\r".contains($0) }) else { return text }
-        var result = ""
-        result.reserveCapacity(text.utf8.count + 16)
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&apos;"
-            case "\r": result += "&#13;"
-            default: result.append(character)
+    /// Appends `text` with `&`, `<`, `>`, quotes and carriage returns escaped, byte by byte
+    /// (all of them are ASCII, so UTF-8 sequences pass through untouched).
+    private mutating func appendEscaped(_ text: String) {
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "&"): bytes.append(contentsOf: "&amp;".utf8)
+            case UInt8(ascii: "<"): bytes.append(contentsOf: "&lt;".utf8)
+            case UInt8(ascii: ">"): bytes.append(contentsOf: "&gt;".utf8)
+            case UInt8(ascii: "\""): bytes.append(contentsOf: "&quot;".utf8)
+            case UInt8(ascii: "'"): bytes.append(contentsOf: "&apos;".utf8)
+            case 13: bytes.append(contentsOf: "&#13;".utf8)
+            default: bytes.append(byte)
             }
         }
-        return result
+    }
+
+    /// `text` with XML's special characters escaped.
+    package static func escape(_ text: String) -> String {
+        var writer = XMLWriter(declaration: false)
+        writer.appendEscaped(text)
+        return String(decoding: writer.bytes, as: UTF8.self)
     }
 
     /// The UTF-8 bytes of `element` as a document with an XML declaration.
     package static func document(_ element: XMLElement) -> [UInt8] {
         var writer = XMLWriter()
         writer.write(element)
-        return Array(writer.text.utf8)
+        return writer.bytes
     }
 }

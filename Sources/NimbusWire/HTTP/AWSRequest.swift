@@ -45,11 +45,14 @@ package struct AWSRequest: Sendable {
 }
 
 extension StringProtocol {
-    /// The text without leading and trailing characters from `set`.
-    func trimming(_ set: String) -> String {
-        var view = Substring(self)
-        while let first = view.first, set.contains(first) { view.removeFirst() }
-        while let last = view.last, set.contains(last) { view.removeLast() }
-        return String(view)
+    /// The text without leading and trailing characters from `set` (ASCII characters only).
+    func trimming(_ set: StaticString) -> String {
+        let utf8 = Array(self.utf8)
+        let members = UnsafeBufferPointer(start: set.utf8Start, count: set.utf8CodeUnitCount)
+        var start = 0
+        var end = utf8.count
+        while start < end, members.contains(utf8[start]) { start += 1 }
+        while end > start, members.contains(utf8[end - 1]) { end -= 1 }
+        return String(decoding: utf8[start..<end], as: UTF8.self)
     }
 }

@@ -52,20 +52,26 @@ extension SigV4Authorization {
         guard header.hasPrefix(algorithm + " ") else {
             throw SigV4FormatError(piece: "Authorization", reason: "only \(algorithm) is supported")
         }
-        var fields: [String: String] = [:]
-        for part in header.dropFirst(algorithm.count + 1).split(separator: ",") {
-            let pair = part.split(separator: "=", maxSplits: 1)
-            guard pair.count == 2 else { throw SigV4FormatError(piece: "Authorization", reason: "malformed element '\(part)'") }
-            fields[pair[0].trimming(" ")] = pair[1].trimming(" ")
+        var credential: String?
+        var signedHeaders: String?
+        var signature: String?
+        // `Credential=…, SignedHeaders=…, Signature=…`, split on bytes: this runs on every request.
+        for part in header.utf8.dropFirst(algorithm.utf8.count + 1).split(separator: UInt8(ascii: ",")) {
+            var element = part.drop { $0 == UInt8(ascii: " ") }
+            while element.last == UInt8(ascii: " ") { element = element.dropLast() }
+            guard let equals = element.firstIndex(of: UInt8(ascii: "=")) else {
+                throw SigV4FormatError(piece: "Authorization", reason: "malformed element '\(String(decoding: element, as: UTF8.self))'")
+            }
+            let value = String(decoding: element[element.index(after: equals)...], as: UTF8.self)
+            switch String(decoding: element[..<equals], as: UTF8.self) {
+            case "Credential": credential = value
+            case "SignedHeaders": signedHeaders = value
+            case "Signature": signature = value
+            default: continue
+            }
         }
         guard let date else { throw SigV4FormatError(piece: "X-Amz-Date", reason: "missing; the request must carry X-Amz-Date or Date") }
-        return try make(
-            credential: fields["Credential"],
-            signedHeaders: fields["SignedHeaders"],
-            signature: fields["Signature"],
-            date: date,
-            expires: nil
-        )
+        return try make(credential: credential, signedHeaders: signedHeaders, signature: signature, date: date, expires: nil)
     }
 
     static func parsePresigned(_ items: [String: String]) throws(SigV4FormatError) -> SigV4Authorization {
@@ -124,15 +130,25 @@ extension SigV4Authorization {
 /// Reads just the service of a request's credential scope, for routing, without validating the rest.
 package enum SigV4Scope {
     package static func service(of request: AWSRequest) -> String? {
-        let credential: Substring
-        if let header = request.header("authorization"), let range = header.range(of: "Credential=") {
-            credential = header[range.upperBound...].prefix { $0 != "," && $0 != " " }
-        } else if request.rawQuery.contains("X-Amz-Credential"), let value = request.queryItems.first(where: { $0.name == "X-Amz-Credential" }) {
-            credential = Substring(value.value)
-        } else {
-            return nil
+        if let header = request.header("authorization") {
+            return service(inCredential: header, after: "Credential=")
         }
-        let parts = credential.split(separator: "/")
-        return parts.count == 5 ? String(parts[3]) : nil
+        guard request.rawQuery.contains("X-Amz-Credential") else { return nil }
+        guard let value = request.queryItems.first(where: { $0.name == "X-Amz-Credential" })?.value else { return nil }
+        return service(inCredential: value, after: "")
+    }
+
+    /// The fourth `/`-separated field after `marker`: `<key>/<date>/<region>/<service>/aws4_request`.
+    private static func service(inCredential text: String, after marker: String) -> String? {
+        let utf8 = Array(text.utf8)
+        var start = 0
+        if !marker.isEmpty {
+            guard let found = utf8.firstRange(of: Array(marker.utf8)) else { return nil }
+            start = found.upperBound
+        }
+        var end = start
+        while end < utf8.count, utf8[end] != UInt8(ascii: ","), utf8[end] != UInt8(ascii: " ") { end += 1 }
+        let fields = utf8[start..<end].split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+        return fields.count == 5 ? String(decoding: fields[3], as: UTF8.self) : nil
     }
 }
