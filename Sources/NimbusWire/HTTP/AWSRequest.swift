@@ -39,8 +39,19 @@ package struct AWSRequest: Sendable {
     /// The media type of the body, lower-cased and without parameters (`application/json`).
     package var mediaType: String? {
         guard let contentType = headers[.contentType] else { return nil }
-        let type = contentType.split(separator: ";", maxSplits: 1).first ?? ""
-        return type.trimming(" \t").lowercased()
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(contentType.utf8.count)
+        for byte in contentType.utf8 {
+            if byte == UInt8(ascii: ";") { break }
+            if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") { continue }
+            bytes.append(byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte)
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Whether the raw query string contains `text` (cheap when there is no query at all).
+    package func queryContains(_ text: String) -> Bool {
+        !rawQuery.isEmpty && rawQuery.utf8.firstRange(of: text.utf8) != nil
     }
 }
 

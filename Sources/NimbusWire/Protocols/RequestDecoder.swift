@@ -17,15 +17,8 @@ package enum RequestDecoder {
                 }
                 return try JSONShapeCodec(model: routed.model).read(JSONParser.parse(request.body), shape: input.shape, path: "")
             case .query:
-                var parameters = request.queryItems
-                if request.mediaType == "application/x-www-form-urlencoded" {
-                    guard let form = String(validating: request.body, as: UTF8.self) else {
-                        throw WireError(.malformedBody, "The form body is not valid UTF-8")
-                    }
-                    parameters += FormEncoding.decode(form)
-                } else if !request.body.isEmpty {
-                    throw WireError(.malformedBody, "Query requests must be application/x-www-form-urlencoded")
-                }
+                var parameters = routed.queryParameters ?? []
+                if routed.queryParameters == nil { parameters = try queryParameters(of: request) }
                 return try QueryShapeReader(model: routed.model, parameters: parameters).readInput(shape: input.shape)
             case .restJson1, .restXml:
                 return try RESTInputReader(routed: routed, request: request).read(shape: input.shape)
@@ -35,6 +28,19 @@ package enum RequestDecoder {
         } catch {
             throw ProtocolErrors.awsError(for: error, protocol: routed.protocol)
         }
+    }
+
+    private static func queryParameters(of request: AWSRequest) throws(WireError) -> [(name: String, value: String)] {
+        var parameters = request.queryItems
+        if request.mediaType == "application/x-www-form-urlencoded" {
+            guard let form = String(validating: request.body, as: UTF8.self) else {
+                throw WireError(.malformedBody, "The form body is not valid UTF-8")
+            }
+            parameters += FormEncoding.decode(form)
+        } else if !request.body.isEmpty {
+            throw WireError(.malformedBody, "Query requests must be application/x-www-form-urlencoded")
+        }
+        return parameters
     }
 
     private static func checkJSONMediaType(_ request: AWSRequest) throws(WireError) {

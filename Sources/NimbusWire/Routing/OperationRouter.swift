@@ -9,6 +9,8 @@ package struct RoutedOperation: Sendable {
     package let operation: OperationModel
     package let `protocol`: WireProtocol
     package let uriLabels: [String: String]
+    /// For the query protocol: the parameters (form body, then URL query) already parsed while routing.
+    package var queryParameters: [(name: String, value: String)]? = nil
 }
 
 /// A request that names no operation Nimbus knows, with the protocol its error should use.
@@ -55,9 +57,11 @@ package struct OperationRouter: Sendable {
         }
         let signingName = SigV4Scope.service(of: request)
         let parameters = queryParameters(of: request)
-        if let action = parameters.first(where: { $0.name == "Action" })?.value {
-            let version = parameters.first { $0.name == "Version" }?.value
-            return try routeQuery(action: action, version: version, signingName: signingName)
+        if let action = parameters.items.first(where: { $0.name == "Action" })?.value {
+            let version = parameters.items.first { $0.name == "Version" }?.value
+            var routed = try routeQuery(action: action, version: version, signingName: signingName)
+            if parameters.valid { routed.queryParameters = parameters.items }
+            return routed
         }
         let candidates = signingName.flatMap { bySigningName[$0] }?.filter { $0.protocols.contains(where: \.isREST) } ?? restServices
         for service in candidates {
@@ -124,16 +128,16 @@ package struct OperationRouter: Sendable {
         return routed
     }
 
-    /// The query-protocol parameters of a request: its form body (if any) then its URL query.
-    private func queryParameters(of request: AWSRequest) -> [(name: String, value: String)] {
-        var items: [(name: String, value: String)] = []
-        if request.mediaType == "application/x-www-form-urlencoded" {
-            items = FormEncoding.decode(String(decoding: request.body, as: UTF8.self))
+    /// The query-protocol parameters of a request: its URL query then its form body (if any);
+    /// `valid` is false when the form body is not UTF-8 (the decoder then reports it).
+    private func queryParameters(of request: AWSRequest) -> (items: [(name: String, value: String)], valid: Bool) {
+        var items = request.rawQuery.isEmpty ? [] : request.queryItems
+        guard request.mediaType == "application/x-www-form-urlencoded" else { return (items, true) }
+        guard let form = String(validating: request.body, as: UTF8.self) else {
+            return (items + FormEncoding.decode(String(decoding: request.body, as: UTF8.self)), false)
         }
-        if request.rawQuery.contains("Action=") || request.rawQuery.contains("Version=") {
-            items += request.queryItems
-        }
-        return items
+        items += FormEncoding.decode(form)
+        return (items, true)
     }
 
     private func routeQuery(action: String, version: String?, signingName: String?) throws(RoutingError) -> RoutedOperation {
@@ -176,7 +180,7 @@ extension OperationRouter {
             return request.mediaType == "application/x-amz-json-1.1" ? .awsJson1_1 : .awsJson1_0
         }
         if request.header("smithy-protocol") == "rpc-v2-cbor" { return .rpcV2CBOR }
-        if request.mediaType == "application/x-www-form-urlencoded" || request.rawQuery.contains("Action=") { return .query }
+        if request.mediaType == "application/x-www-form-urlencoded" || request.queryContains("Action=") { return .query }
         return SigV4Scope.service(of: request) == "s3" ? .restXml : .restJson1
     }
 }

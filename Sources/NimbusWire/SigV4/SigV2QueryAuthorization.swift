@@ -21,7 +21,7 @@ struct SigV2QueryAuthorization {
 
     /// The SigV2 parameters of `request`, or `nil` when it carries none.
     static func parse(_ request: AWSRequest) -> SigV2QueryAuthorization? {
-        guard request.rawQuery.contains("AWSAccessKeyId=") else { return nil }
+        guard request.queryContains("AWSAccessKeyId=") else { return nil }
         var items: [String: String] = [:]
         for item in request.queryItems { items[item.name] = item.value }
         guard let key = items["AWSAccessKeyId"], let signature = items["Signature"], let expires = items["Expires"].flatMap({ Int($0) }) else {

@@ -42,7 +42,7 @@ extension SigV4Authorization {
         if let header = request.header("authorization") {
             return try parseHeader(header, date: request.header("x-amz-date") ?? request.header("date"))
         }
-        guard request.rawQuery.contains("X-Amz-Signature") || request.rawQuery.contains("X-Amz-Credential") else { return nil }
+        guard request.queryContains("X-Amz-Signature") || request.queryContains("X-Amz-Credential") else { return nil }
         var items: [String: String] = [:]
         for item in request.queryItems { items[item.name] = item.value }
         return try parsePresigned(items)
@@ -133,9 +133,22 @@ package enum SigV4Scope {
         if let header = request.header("authorization") {
             return service(inCredential: header, after: "Credential=")
         }
-        guard request.rawQuery.contains("X-Amz-Credential") else { return nil }
+        guard request.queryContains("X-Amz-Credential") else { return nil }
         guard let value = request.queryItems.first(where: { $0.name == "X-Amz-Credential" })?.value else { return nil }
         return service(inCredential: value, after: "")
+    }
+
+    private static func firstIndex(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        guard needle.count <= haystack.count else { return nil }
+        for start in 0...(haystack.count - needle.count) where haystack[start] == needle[0] {
+            var matched = true
+            for offset in 1..<needle.count where haystack[start + offset] != needle[offset] {
+                matched = false
+                break
+            }
+            if matched { return start }
+        }
+        return nil
     }
 
     /// The fourth `/`-separated field after `marker`: `<key>/<date>/<region>/<service>/aws4_request`.
@@ -143,8 +156,9 @@ package enum SigV4Scope {
         let utf8 = Array(text.utf8)
         var start = 0
         if !marker.isEmpty {
-            guard let found = utf8.firstRange(of: Array(marker.utf8)) else { return nil }
-            start = found.upperBound
+            let needle = Array(marker.utf8)
+            guard let found = firstIndex(of: needle, in: utf8) else { return nil }
+            start = found + needle.count
         }
         var end = start
         while end < utf8.count, utf8[end] != UInt8(ascii: ","), utf8[end] != UInt8(ascii: " ") { end += 1 }
