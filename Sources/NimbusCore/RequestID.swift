@@ -8,7 +8,6 @@ package enum RequestID {
 
     /// A request id drawn from `generator` (two 64-bit draws), so tests can make ids deterministic.
     package static func make(using generator: inout some RandomNumberGenerator) -> String {
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
         var bits = (generator.next() as UInt64, generator.next() as UInt64)
         // RFC 4122: version 4 in the high nibble of byte 6, variant 10xx in byte 8.
         bits.0 = (bits.0 & ~(0xF << 12)) | (0x4 << 12)
@@ -19,7 +18,8 @@ package enum RequestID {
             if position == 8 || position == 13 || position == 18 || position == 23 { position += 1 }
             let word = index < 16 ? bits.0 : bits.1
             let shift = UInt64(60 - (index % 16) * 4)
-            bytes[position] = hex[Int((word >> shift) & 0xF)]
+            let nibble = UInt8((word >> shift) & 0xF)
+            bytes[position] = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
             position += 1
         }
         return String(decoding: bytes, as: UTF8.self)

@@ -10,6 +10,8 @@ import NimbusWire
 struct EdgeResponder: HTTPResponder {
     typealias Context = BasicRequestContext
 
+    private static let host = HTTPField.Name("Host")!
+
     let pipeline: EdgePipeline
     let health: HealthEndpoint
     let maxBodySize: Int
@@ -23,8 +25,7 @@ struct EdgeResponder: HTTPResponder {
         var request = request
         var headers = request.headers
         // HTTP/1.1's Host arrives as the request's authority; SigV4 signs it as `host`.
-        let hostField = HTTPField.Name("Host")!
-        if headers[hostField] == nil, let authority = request.head.authority { headers[hostField] = authority }
+        if headers[Self.host] == nil, let authority = request.head.authority { headers[Self.host] = authority }
         let head = AWSRequest(method: request.method, target: target, headers: headers)
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > maxBodySize {
             return tooLarge(head, context: context)

@@ -40,15 +40,18 @@ package enum ResponseEncoder {
         }
         root.children.append(XMLElement(name: "ResponseMetadata", children: [XMLElement(name: "RequestId", text: requestID)]))
         var response = AWSResponse(body: XMLWriter.document(root))
-        response.setHeader("Content-Type", "text/xml")
+        response.headers[.contentType] = "text/xml"
         return response
     }
 
     /// Adds the request-id headers every AWS response carries.
     package static func stampRequestID(_ response: inout AWSResponse, _ requestID: String) {
-        response.setHeader("x-amzn-RequestId", requestID)
-        response.setHeader("x-amz-request-id", requestID)
+        response.headers[requestIDField] = requestID
+        response.headers[s3RequestIDField] = requestID
     }
+
+    private static let requestIDField = HTTPField.Name("x-amzn-RequestId")!
+    private static let s3RequestIDField = HTTPField.Name("x-amz-request-id")!
 }
 
 /// restJson1 / restXml outputs: members bound to headers and the status code, the payload

@@ -10,9 +10,13 @@ package enum ChecksumAlgorithm: String, Sendable, CaseIterable {
 
     /// The algorithm named by a header such as `x-amz-checksum-crc32`.
     package init?(headerName: String) {
-        let prefix = "x-amz-checksum-"
-        guard headerName.lowercased().hasPrefix(prefix) else { return nil }
-        self.init(rawValue: String(headerName.lowercased().dropFirst(prefix.count)))
+        // Runs for every header of every request: reject without allocating first.
+        guard headerName.utf8.count > 15, headerName.utf8.first == UInt8(ascii: "x") || headerName.utf8.first == UInt8(ascii: "X") else {
+            return nil
+        }
+        let lowered = headerName.lowercased()
+        guard lowered.hasPrefix("x-amz-checksum-") else { return nil }
+        self.init(rawValue: String(lowered.dropFirst(15)))
     }
 
     /// Base64 of the digest of `bytes`.
