@@ -17,7 +17,7 @@ extension STSOperations {
         switch call.operation.name {
         case "GetCallerIdentity":
             let input = try call.decodeInput(STSShapes.GetCallerIdentityRequest.self)
-            return try call.encodeOutput(await getCallerIdentity(input, context: call.context))
+            return call.encodeOutput(try await getCallerIdentity(input, context: call.context))
         default:
             throw AWSError.notImplemented(service: call.service.name, operation: call.operation.name)
         }

@@ -32,21 +32,17 @@ package struct OperationCall: Sendable {
 
     /// The input as the generated shape `type`.
     /// - Throws: `AWSError` `SerializationException` if the input does not fit (a model mismatch).
-    package func decodeInput<T: Decodable>(_ type: T.Type) throws(AWSError) -> T {
+    package func decodeInput<T: WireDecodable>(_ type: T.Type) throws(AWSError) -> T {
         do {
-            return try WireValueDecoder().decode(type, from: input)
+            return try T(wire: input, path: "")
         } catch {
             throw AWSError(code: "SerializationException", message: "The input of \(operation.name) does not fit its shape: \(error)")
         }
     }
 
     /// Wraps a generated output shape as the call's result.
-    package func encodeOutput(_ output: some Encodable) throws(AWSError) -> OperationResult {
-        do {
-            return .output(try WireValueEncoder().encode(output))
-        } catch {
-            throw .internalFailure("The output of \(operation.name) could not be encoded")
-        }
+    package func encodeOutput(_ output: some WireEncodable) -> OperationResult {
+        .output(output.wire)
     }
 }
 
