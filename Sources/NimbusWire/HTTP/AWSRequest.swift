@@ -32,8 +32,14 @@ package struct AWSRequest: Sendable {
     /// The value of the header `name` (case-insensitive); repeated headers are joined with commas.
     package func header(_ name: String) -> String? {
         guard let field = HTTPField.Name(name) else { return nil }
+        return header(field)
+    }
+
+    /// The value of the header `field`; repeated headers are joined with commas.
+    package func header(_ field: HTTPField.Name) -> String? {
+        guard let first = headers[field] else { return nil }
         let values = headers[values: field]
-        return values.isEmpty ? nil : values.joined(separator: ",")
+        return values.count == 1 ? first : values.joined(separator: ",")
     }
 
     /// The media type of the body, lower-cased and without parameters (`application/json`).

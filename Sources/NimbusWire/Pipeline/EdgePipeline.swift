@@ -31,7 +31,14 @@ package struct EdgePipeline: Sendable {
     package func handle(_ request: AWSRequest) async -> Outcome {
         let requestID = RequestID.make()
         var request = request
-        let routing = Result { () throws(RoutingError) in try router.route(request) }
+        // The signature is read once: its scope helps routing, and authentication checks it.
+        let signature = Result { () throws(SigV4FormatError) in try SigV4Authorization.parse(request) }
+        let signingService: String?
+        switch signature {
+        case .success(let parsed): signingService = parsed?.service
+        case .failure: signingService = SigV4Scope.service(of: request)
+        }
+        let routing = Result { () throws(RoutingError) in try router.route(request, signingService: signingService) }
         let wire: WireProtocol
         let namespace: String?
         switch routing {
@@ -44,7 +51,7 @@ package struct EdgePipeline: Sendable {
         }
         var outcome = Outcome(response: AWSResponse(), requestID: requestID)
         do {
-            let caller = try authenticator.authenticate(&request, protocol: wire)
+            let caller = try authenticator.authenticate(&request, signature: signature, protocol: wire)
             let routed: RoutedOperation
             switch routing {
             case .success(let value): routed = value

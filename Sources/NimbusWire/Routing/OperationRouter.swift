@@ -46,16 +46,21 @@ package struct OperationRouter: Sendable {
         }
     }
 
-    /// Recognises the operation `request` calls.
-    /// - Throws: `RoutingError` with AWS's error when the request names no known operation.
+    /// Recognises the operation `request` calls, reading the signing service from its signature.
     package func route(_ request: AWSRequest) throws(RoutingError) -> RoutedOperation {
-        if let target = request.header("x-amz-target") {
+        try route(request, signingService: SigV4Scope.service(of: request))
+    }
+
+    /// Recognises the operation `request` calls.
+    /// - Parameter signingName: the service of the request's SigV4 credential scope, if signed.
+    /// - Throws: `RoutingError` with AWS's error when the request names no known operation.
+    package func route(_ request: AWSRequest, signingService signingName: String?) throws(RoutingError) -> RoutedOperation {
+        if let target = request.header(.xAmzTarget) {
             return try routeJSON(target: target, request: request)
         }
-        if request.header("smithy-protocol") == "rpc-v2-cbor" {
+        if request.header(.smithyProtocol) == "rpc-v2-cbor" {
             return try routeCBOR(request)
         }
-        let signingName = SigV4Scope.service(of: request)
         let parameters = queryParameters(of: request)
         if let action = parameters.items.first(where: { $0.name == "Action" })?.value {
             let version = parameters.items.first { $0.name == "Version" }?.value
@@ -176,10 +181,10 @@ package struct OperationRouter: Sendable {
 extension OperationRouter {
     /// A cheap guess of a request's protocol, for errors raised before routing (body too large).
     package static func protocolHint(for request: AWSRequest) -> WireProtocol {
-        if request.header("x-amz-target") != nil {
+        if request.header(.xAmzTarget) != nil {
             return request.mediaType == "application/x-amz-json-1.1" ? .awsJson1_1 : .awsJson1_0
         }
-        if request.header("smithy-protocol") == "rpc-v2-cbor" { return .rpcV2CBOR }
+        if request.header(.smithyProtocol) == "rpc-v2-cbor" { return .rpcV2CBOR }
         if request.mediaType == "application/x-www-form-urlencoded" || request.queryContains("Action=") { return .query }
         return SigV4Scope.service(of: request) == "s3" ? .restXml : .restJson1
     }

@@ -7,8 +7,8 @@ import NimbusCore
 /// checksum (`x-amz-checksum-*` header or trailer) must match the payload.
 enum BodyIntegrity {
     static func decode(_ request: inout AWSRequest, authorization: SigV4Authorization?, key: SymmetricKey?) throws(AWSError) {
-        let contentHash = request.header("x-amz-content-sha256") ?? ""
-        let encodings = (request.header("content-encoding") ?? "").split(separator: ",").map { $0.trimming(" ") }
+        let contentHash = request.header(.xAmzContentSHA256) ?? ""
+        let encodings = (request.header(.contentEncoding) ?? "").split(separator: ",").map { $0.trimming(" ") }
         var checksums: [(name: String, value: String)] = request.headers.compactMap { field in
             ChecksumAlgorithm(headerName: field.name.canonicalName) == nil ? nil : (field.name.canonicalName, field.value)
         }
@@ -26,7 +26,7 @@ enum BodyIntegrity {
             checksums += body.trailers.filter { ChecksumAlgorithm(headerName: $0.name) != nil }
             let remaining = encodings.filter { $0 != "aws-chunked" && !$0.isEmpty }
             request.headers[.contentEncoding] = remaining.isEmpty ? nil : remaining.joined(separator: ",")
-            if let declared = request.header("x-amz-decoded-content-length"), Int(declared) != request.body.count {
+            if let declared = request.header(.xAmzDecodedContentLength), Int(declared) != request.body.count {
                 throw AWSError(
                     code: "IncompleteBody",
                     message: "x-amz-decoded-content-length is \(declared) but the decoded body has \(request.body.count) bytes"

@@ -26,13 +26,24 @@ package struct RequestAuthenticator: Sendable {
     /// - Throws: AWS's error: malformed signature, missing token, unknown key, signature mismatch,
     ///   stale or expired request, `BadDigest`, `IncompleteBody`, `XAmzContentSHA256Mismatch`.
     package func authenticate(_ request: inout AWSRequest, protocol wire: WireProtocol) throws(AWSError) -> CallerIdentity {
-        let family = AuthFailure.Family(signingService: SigV4Scope.service(of: request), protocol: wire)
+        try authenticate(&request, signature: Result { () throws(SigV4FormatError) in try SigV4Authorization.parse(request) }, protocol: wire)
+    }
+
+    /// Authenticates `request` whose signature the edge has already read (`SigV4Authorization.parse`).
+    package func authenticate(
+        _ request: inout AWSRequest,
+        signature: Result<SigV4Authorization?, SigV4FormatError>,
+        protocol wire: WireProtocol
+    ) throws(AWSError) -> CallerIdentity {
         let authorization: SigV4Authorization?
-        do {
-            authorization = try SigV4Authorization.parse(request)
-        } catch {
+        switch signature {
+        case .success(let parsed):
+            authorization = parsed
+        case .failure(let error):
+            let family = AuthFailure.Family(signingService: SigV4Scope.service(of: request), protocol: wire)
             throw AuthFailure.malformed("The request signature is malformed: \(error.message)").error(for: family)
         }
+        let family = AuthFailure.Family(signingService: authorization?.service, protocol: wire)
         let legacy = authorization == nil ? SigV2QueryAuthorization.parse(request) : nil
         switch mode {
         case .open:
@@ -93,7 +104,7 @@ package struct RequestAuthenticator: Sendable {
     /// The payload hash the signer used: the `x-amz-content-sha256` header when present,
     /// `UNSIGNED-PAYLOAD` for S3 presigned URLs, the body's hash otherwise.
     private func payloadHash(_ request: AWSRequest, _ authorization: SigV4Authorization) -> String {
-        if let header = request.header("x-amz-content-sha256") { return header }
+        if let header = request.header(.xAmzContentSHA256) { return header }
         if authorization.isPresigned && authorization.service == "s3" { return "UNSIGNED-PAYLOAD" }
         return SigV4Signer.hexSHA256(request.body)
     }
@@ -117,7 +128,7 @@ package struct RequestAuthenticator: Sendable {
 
     /// A signed `x-amz-content-sha256` must be the body's real hash.
     private func checkPayloadHash(_ request: AWSRequest) throws(AuthFailure) {
-        guard let declared = request.header("x-amz-content-sha256"), declared.utf8.count == 64 else { return }
+        guard let declared = request.header(.xAmzContentSHA256), declared.utf8.count == 64 else { return }
         guard SigV4Signer.hexSHA256(request.body) == declared else {
             throw .contentHashMismatch
         }

@@ -41,8 +41,8 @@ struct SigV2QueryAuthorization {
         let resource = request.path + (subresources.isEmpty ? "" : "?" + subresources.joined(separator: "&"))
         return [
             request.method.rawValue,
-            request.header("content-md5") ?? "",
-            request.header("content-type") ?? "",
+            request.header(.contentMD5) ?? "",
+            request.header(.contentType) ?? "",
             String(expires),
         ].joined(separator: "\n") + "\n" + amzHeaders.map { "\($0.0):\($0.1)\n" }.joined() + resource
     }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 
 /// The parts of a SigV4 signature, from an `Authorization` header or a presigned URL.
 ///
@@ -9,14 +10,17 @@ package struct SigV4Authorization: Sendable, Hashable {
     package var scopeDate: String
     package var region: String
     package var service: String
-    /// Lower-cased header names, in the order given (SigV4 requires them sorted).
-    package var signedHeaders: [String]
+    /// `SignedHeaders` as sent: lower-case names joined by `;`.
+    package var signedHeadersList: String
     /// Lower-case hex HMAC-SHA256.
     package var signature: String
     /// `X-Amz-Date` (`yyyymmddThhmmssZ`) or the `Date` header's value.
     package var requestDate: String
     /// For presigned URLs: seconds the URL is valid for (`X-Amz-Expires`).
     package var expires: Int?
+
+    /// The signed header names, lower-cased, in the order given (SigV4 requires them sorted).
+    package var signedHeaders: [String] { signedHeadersList.split(separator: ";").map { $0.lowercased() } }
 
     /// `yyyymmdd/region/service/aws4_request`.
     package var scope: String { "\(scopeDate)/\(region)/\(service)/aws4_request" }
@@ -39,8 +43,8 @@ extension SigV4Authorization {
     /// presigned query parameters; `nil` when the request carries no signature at all.
     /// - Throws: `SigV4FormatError` naming the malformed or missing piece.
     package static func parse(_ request: AWSRequest) throws(SigV4FormatError) -> SigV4Authorization? {
-        if let header = request.header("authorization") {
-            return try parseHeader(header, date: request.header("x-amz-date") ?? request.header("date"))
+        if let header = request.header(.authorization) {
+            return try parseHeader(header, date: request.header(.xAmzDate) ?? request.header("date"))
         }
         guard request.queryContains("X-Amz-Signature") || request.queryContains("X-Amz-Credential") else { return nil }
         var items: [String: String] = [:]
@@ -115,7 +119,7 @@ extension SigV4Authorization {
             scopeDate: String(scope[1]),
             region: String(scope[2]),
             service: String(scope[3]),
-            signedHeaders: signedHeaders.split(separator: ";").map { $0.lowercased() },
+            signedHeadersList: signedHeaders,
             signature: signature,
             requestDate: date,
             expires: expires
@@ -130,7 +134,7 @@ extension SigV4Authorization {
 /// Reads just the service of a request's credential scope, for routing, without validating the rest.
 package enum SigV4Scope {
     package static func service(of request: AWSRequest) -> String? {
-        if let header = request.header("authorization") {
+        if let header = request.header(.authorization) {
             return service(inCredential: header, after: "Credential=")
         }
         guard request.queryContains("X-Amz-Credential") else { return nil }
