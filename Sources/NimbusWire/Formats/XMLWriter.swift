@@ -29,6 +29,39 @@ package struct XMLWriter {
         bytes.append(UInt8(ascii: ">"))
     }
 
+    /// Opens `<name attributes…>`.
+    package mutating func open(_ name: String, attributes: [(name: String, value: String)] = []) {
+        bytes.append(UInt8(ascii: "<"))
+        bytes.append(contentsOf: name.utf8)
+        for attribute in attributes {
+            bytes.append(UInt8(ascii: " "))
+            bytes.append(contentsOf: attribute.name.utf8)
+            bytes.append(contentsOf: #"=""#.utf8)
+            appendEscaped(attribute.value)
+            bytes.append(UInt8(ascii: "\""))
+        }
+        bytes.append(UInt8(ascii: ">"))
+    }
+
+    /// Closes `</name>`.
+    package mutating func close(_ name: String) {
+        bytes.append(contentsOf: "</".utf8)
+        bytes.append(contentsOf: name.utf8)
+        bytes.append(UInt8(ascii: ">"))
+    }
+
+    /// Writes escaped character data.
+    package mutating func text(_ text: String) {
+        appendEscaped(text)
+    }
+
+    /// `<name>text</name>`.
+    package mutating func element(_ name: String, text: String) {
+        open(name)
+        appendEscaped(text)
+        close(name)
+    }
+
     /// Appends `text` with `&`, `<`, `>`, quotes and carriage returns escaped, byte by byte
     /// (all of them are ASCII, so UTF-8 sequences pass through untouched).
     private mutating func appendEscaped(_ text: String) {

@@ -2,13 +2,33 @@
 package enum FormEncoding {
     /// Splits `name=value&…` into decoded pairs; `+` means a space, as in HTML forms.
     package static func decode(_ text: String) -> [(name: String, value: String)] {
-        guard !text.isEmpty else { return [] }
-        return text.split(separator: "&", omittingEmptySubsequences: true).map { pair in
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = percentDecode(parts[0], plusIsSpace: true) ?? String(parts[0])
-            let value = parts.count > 1 ? (percentDecode(parts[1], plusIsSpace: true) ?? String(parts[1])) : ""
-            return (name, value)
+        let bytes = Array(text.utf8)
+        var pairs: [(name: String, value: String)] = []
+        var start = 0
+        while start < bytes.count {
+            var end = start
+            var equals: Int?
+            while end < bytes.count, bytes[end] != UInt8(ascii: "&") {
+                if equals == nil, bytes[end] == UInt8(ascii: "=") { equals = end }
+                end += 1
+            }
+            if end > start {
+                let nameEnd = equals ?? end
+                let name = decodeComponent(bytes[start..<nameEnd])
+                let value = equals.map { decodeComponent(bytes[($0 + 1)..<end]) } ?? ""
+                pairs.append((name, value))
+            }
+            start = end + 1
         }
+        return pairs
+    }
+
+    /// One form component: as is when it has no escapes, else percent- and plus-decoded
+    /// (kept raw when an escape is malformed).
+    private static func decodeComponent(_ bytes: ArraySlice<UInt8>) -> String {
+        let raw = String(decoding: bytes, as: UTF8.self)
+        guard bytes.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) else { return raw }
+        return percentDecode(raw, plusIsSpace: true) ?? raw
     }
 
     /// Decodes `%XX` escapes; `nil` when an escape is malformed or the result is not UTF-8.

@@ -30,16 +30,20 @@ package enum ResponseEncoder {
     }
 
     private static func queryResponse(_ output: WireValue, routed: RoutedOperation, requestID: String) throws(WireError) -> AWSResponse {
-        let name = routed.operation.name
-        var root = XMLElement(name: "\(name)Response")
-        if let namespace = routed.service.xmlNamespace { root.attributes["xmlns"] = namespace }
+        let root = "\(routed.operation.name)Response"
+        var writer = XMLWriter()
+        writer.open(root, attributes: routed.service.xmlNamespace.map { [("xmlns", $0)] } ?? [])
         if let reference = routed.operation.output {
-            let shape = try routed.model.shape(named: reference.shape)
-            let written = try XMLShapeCodec(model: routed.model).writeMembers(output, shape: shape)
-            root.children.append(XMLElement(name: reference.resultWrapper ?? "\(name)Result", children: written.children))
+            let wrapper = reference.resultWrapper ?? "\(routed.operation.name)Result"
+            writer.open(wrapper)
+            try XMLShapeCodec(model: routed.model).writeMembers(output, shape: try routed.model.shape(named: reference.shape), into: &writer)
+            writer.close(wrapper)
         }
-        root.children.append(XMLElement(name: "ResponseMetadata", children: [XMLElement(name: "RequestId", text: requestID)]))
-        var response = AWSResponse(body: XMLWriter.document(root))
+        writer.open("ResponseMetadata")
+        writer.element("RequestId", text: requestID)
+        writer.close("ResponseMetadata")
+        writer.close(root)
+        var response = AWSResponse(body: writer.bytes)
         response.headers[.contentType] = "text/xml"
         return response
     }
@@ -106,8 +110,9 @@ struct RESTOutputWriter {
 
     private func body(_ value: WireValue, shape: Shape, rootName: String, reference: ShapeReference) throws(WireError) -> [UInt8] {
         if routed.protocol == .restXml {
-            let element = try XMLShapeCodec(model: routed.model).write(value, name: rootName, shape: shape, reference: reference)
-            return XMLWriter.document(element)
+            var writer = XMLWriter()
+            try XMLShapeCodec(model: routed.model).write(value, name: rootName, shape: shape, reference: reference, into: &writer)
+            return writer.bytes
         }
         return JSONWriter.encode(try JSONShapeCodec(model: routed.model).write(value, shape: shape, reference: nil))
     }

@@ -83,69 +83,72 @@ struct XMLShapeCodec {
 
     // MARK: Writing
 
-    /// The child elements of a structure's members (body members only).
-    func writeMembers(_ value: WireValue, shape: Shape) throws(WireError) -> (children: [XMLElement], attributes: [String: String]) {
-        guard case .object(let members) = value else { return ([], [:]) }
-        var children: [XMLElement] = []
-        var attributes: [String: String] = [:]
-        for name in (shape.members ?? [:]).keys.sorted() {
-            guard let reference = shape.members?[name], reference.location == nil, let member = members[name] else { continue }
+    /// Writes the body members of a structure as child elements (attributes are the caller's).
+    func writeMembers(_ value: WireValue, shape: Shape, into writer: inout XMLWriter) throws(WireError) {
+        guard case .object(let members) = value, let references = shape.members else { return }
+        for name in references.keys.sorted() {
+            guard let reference = references[name], reference.location == nil, reference.xmlAttribute != true,
+                let member = members[name]
+            else { continue }
             let memberShape = try model.shape(named: reference.shape)
             let elementName = reference.locationName ?? name
-            if reference.xmlAttribute == true {
-                attributes[elementName] = ShapeScalars.text(member, format: reference.timestampFormat)
-                continue
-            }
             let flattened = reference.flattened == true || memberShape.flattened == true
             if flattened, case .list(let elements) = member, let itemReference = memberShape.member {
                 let itemShape = try model.shape(named: itemReference.shape)
                 for element in elements {
-                    children.append(try write(element, name: elementName, shape: itemShape, reference: itemReference))
+                    try write(element, name: elementName, shape: itemShape, reference: itemReference, into: &writer)
                 }
-            } else if flattened, case .object = member, memberShape.type == .map {
-                children += try writeEntries(member, shape: memberShape, entryName: elementName)
+            } else if flattened, memberShape.type == .map {
+                try writeEntries(member, shape: memberShape, entryName: elementName, into: &writer)
             } else {
-                children.append(try write(member, name: elementName, shape: memberShape, reference: reference))
+                try write(member, name: elementName, shape: memberShape, reference: reference, into: &writer)
             }
         }
-        return (children, attributes)
     }
 
-    func write(_ value: WireValue, name: String, shape: Shape, reference: ShapeReference?) throws(WireError) -> XMLElement {
-        var element = XMLElement(name: name)
+    /// Writes `value` as the element `name`, with the namespace and attribute members it carries.
+    func write(_ value: WireValue, name: String, shape: Shape, reference: ShapeReference?, into writer: inout XMLWriter) throws(WireError) {
+        var attributes: [(name: String, value: String)] = []
         if let namespace = reference?.xmlNamespace?.uri ?? shape.xmlNamespace?.uri {
-            element.attributes[reference?.xmlNamespace?.prefix.map { "xmlns:\($0)" } ?? "xmlns"] = namespace
+            attributes.append((reference?.xmlNamespace?.prefix.map { "xmlns:\($0)" } ?? "xmlns", namespace))
         }
+        if shape.type == .structure, case .object(let members) = value {
+            for (memberName, memberReference) in (shape.members ?? [:]).sorted(by: { $0.key < $1.key })
+            where memberReference.xmlAttribute == true {
+                if let member = members[memberName] {
+                    attributes.append(
+                        (memberReference.locationName ?? memberName, ShapeScalars.text(member, format: memberReference.timestampFormat))
+                    )
+                }
+            }
+        }
+        writer.open(name, attributes: attributes)
         switch (shape.type, value) {
         case (.structure, .object):
-            let written = try writeMembers(value, shape: shape)
-            element.children = written.children
-            element.attributes.merge(written.attributes) { _, new in new }
+            try writeMembers(value, shape: shape, into: &writer)
         case (.list, .list(let elements)):
-            guard let member = shape.member else { break }
-            let memberShape = try model.shape(named: member.shape)
-            for item in elements {
-                element.children.append(try write(item, name: member.locationName ?? "member", shape: memberShape, reference: member))
+            if let member = shape.member {
+                let memberShape = try model.shape(named: member.shape)
+                for item in elements {
+                    try write(item, name: member.locationName ?? "member", shape: memberShape, reference: member, into: &writer)
+                }
             }
         case (.map, .object):
-            element.children = try writeEntries(value, shape: shape, entryName: "entry")
+            try writeEntries(value, shape: shape, entryName: "entry", into: &writer)
         default:
-            element.text = ShapeScalars.text(value, format: reference?.timestampFormat ?? shape.timestampFormat)
+            writer.text(ShapeScalars.text(value, format: reference?.timestampFormat ?? shape.timestampFormat))
         }
-        return element
+        writer.close(name)
     }
 
-    private func writeEntries(_ value: WireValue, shape: Shape, entryName: String) throws(WireError) -> [XMLElement] {
-        guard case .object(let entries) = value, let keyReference = shape.key, let valueReference = shape.value else { return [] }
+    private func writeEntries(_ value: WireValue, shape: Shape, entryName: String, into writer: inout XMLWriter) throws(WireError) {
+        guard case .object(let entries) = value, let keyReference = shape.key, let valueReference = shape.value else { return }
         let valueShape = try model.shape(named: valueReference.shape)
-        return try entries.keys.sorted().map { (key: String) throws(WireError) -> XMLElement in
-            XMLElement(
-                name: entryName,
-                children: [
-                    XMLElement(name: keyReference.locationName ?? "key", text: key),
-                    try write(entries[key]!, name: valueReference.locationName ?? "value", shape: valueShape, reference: valueReference),
-                ]
-            )
+        for key in entries.keys.sorted() {
+            writer.open(entryName)
+            writer.element(keyReference.locationName ?? "key", text: key)
+            try write(entries[key]!, name: valueReference.locationName ?? "value", shape: valueShape, reference: valueReference, into: &writer)
+            writer.close(entryName)
         }
     }
 }

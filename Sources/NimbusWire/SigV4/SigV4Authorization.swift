@@ -52,25 +52,35 @@ extension SigV4Authorization {
         return try parsePresigned(items)
     }
 
+    private static let headerPrefix = Array("AWS4-HMAC-SHA256 ".utf8)
+
     static func parseHeader(_ header: String, date: String?) throws(SigV4FormatError) -> SigV4Authorization {
-        guard header.hasPrefix(algorithm + " ") else {
+        // `AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`, scanned once as bytes:
+        // this runs on every request.
+        let bytes = Array(header.utf8)
+        guard bytes.starts(with: headerPrefix) else {
             throw SigV4FormatError(piece: "Authorization", reason: "only \(algorithm) is supported")
         }
         var credential: String?
         var signedHeaders: String?
         var signature: String?
-        // `Credential=…, SignedHeaders=…, Signature=…`, split on bytes: this runs on every request.
-        for part in header.utf8.dropFirst(algorithm.utf8.count + 1).split(separator: UInt8(ascii: ",")) {
-            var element = part.drop { $0 == UInt8(ascii: " ") }
-            while element.last == UInt8(ascii: " ") { element = element.dropLast() }
-            guard let equals = element.firstIndex(of: UInt8(ascii: "=")) else {
-                throw SigV4FormatError(piece: "Authorization", reason: "malformed element '\(String(decoding: element, as: UTF8.self))'")
+        var index = headerPrefix.count
+        while index < bytes.count {
+            while index < bytes.count, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: ",") { index += 1 }
+            let nameStart = index
+            while index < bytes.count, bytes[index] != UInt8(ascii: "=") { index += 1 }
+            guard index < bytes.count else {
+                throw SigV4FormatError(piece: "Authorization", reason: "malformed element '\(String(decoding: bytes[nameStart...], as: UTF8.self))'")
             }
-            let value = String(decoding: element[element.index(after: equals)...], as: UTF8.self)
-            switch String(decoding: element[..<equals], as: UTF8.self) {
-            case "Credential": credential = value
-            case "SignedHeaders": signedHeaders = value
-            case "Signature": signature = value
+            let nameEnd = index
+            index += 1
+            let valueStart = index
+            while index < bytes.count, bytes[index] != UInt8(ascii: ","), bytes[index] != UInt8(ascii: " ") { index += 1 }
+            let value = String(decoding: bytes[valueStart..<index], as: UTF8.self)
+            switch bytes[nameStart..<nameEnd] {
+            case let name where name.elementsEqual("Credential".utf8): credential = value
+            case let name where name.elementsEqual("SignedHeaders".utf8): signedHeaders = value
+            case let name where name.elementsEqual("Signature".utf8): signature = value
             default: continue
             }
         }
