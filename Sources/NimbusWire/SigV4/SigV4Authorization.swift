@@ -115,8 +115,9 @@ extension SigV4Authorization {
         throws(SigV4FormatError) -> SigV4Authorization
     {
         guard let credential else { throw SigV4FormatError(piece: "Credential", reason: "missing") }
-        let scope = credential.split(separator: "/", omittingEmptySubsequences: false)
-        guard scope.count == 5, scope[4] == "aws4_request", !scope[0].isEmpty, scope[1].count == 8, !scope[2].isEmpty, !scope[3].isEmpty
+        let scope = credential.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+        guard scope.count == 5, scope[4].elementsEqual("aws4_request".utf8), !scope[0].isEmpty, scope[1].count == 8, !scope[2].isEmpty,
+            !scope[3].isEmpty
         else {
             throw SigV4FormatError(piece: "Credential", reason: "must be <access key>/<yyyymmdd>/<region>/<service>/aws4_request")
         }
@@ -125,10 +126,10 @@ extension SigV4Authorization {
             throw SigV4FormatError(piece: "Signature", reason: "must be 64 lower-case hex digits")
         }
         return SigV4Authorization(
-            accessKeyID: String(scope[0]),
-            scopeDate: String(scope[1]),
-            region: String(scope[2]),
-            service: String(scope[3]),
+            accessKeyID: String(decoding: scope[0], as: UTF8.self),
+            scopeDate: String(decoding: scope[1], as: UTF8.self),
+            region: String(decoding: scope[2], as: UTF8.self),
+            service: String(decoding: scope[3], as: UTF8.self),
             signedHeadersList: signedHeaders,
             signature: signature,
             requestDate: date,
