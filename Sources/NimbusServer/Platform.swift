@@ -73,7 +73,7 @@ package struct Platform: Sendable {
             responder: responder,
             server: .http1(
                 configuration: .init(
-                    additionalChannelHandlers: [ExpectContinueHandler(), MalformedRequestHandler()],
+                    additionalChannelHandlers: [EdgeChannelHandler()],
                     idleTimeout: .seconds(Int64(configuration.idleTimeout.components.seconds))
                 )
             ),

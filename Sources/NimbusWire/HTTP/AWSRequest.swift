@@ -37,9 +37,11 @@ package struct AWSRequest: Sendable {
 
     /// The value of the header `field`; repeated headers are joined with commas.
     package func header(_ field: HTTPField.Name) -> String? {
-        guard let first = headers[field] else { return nil }
-        let values = headers[values: field]
-        return values.count == 1 ? first : values.joined(separator: ",")
+        var result: String?
+        for candidate in headers where candidate.name == field {
+            result = result.map { $0 + "," + candidate.value } ?? candidate.value
+        }
+        return result
     }
 
     /// The media type of the body, lower-cased and without parameters (`application/json`).

@@ -5,14 +5,28 @@ import NIOHTTPTypes
 import NimbusCore
 import NimbusWire
 
-/// Answers requests that are not valid HTTP (or whose headers exceed the limits) with an
-/// AWS-style error carrying a request id, then closes the connection.
+/// What the edge adds to Hummingbird's HTTP/1.1 channel, in one handler (each handler is a
+/// hop for every request part):
 ///
-/// Without it the parser error reaches Hummingbird, which answers a bare `400` with no body.
-final class MalformedRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
+/// - `Expect: 100-continue` gets an interim `100 Continue` as soon as the head arrives, so
+///   clients that wait for it before sending a body (botocore does, for S3 uploads) do not
+///   stall for a second. Hummingbird does not send interim responses itself.
+/// - A request that is not valid HTTP, or whose headers exceed the limits, gets an AWS-style
+///   error with a request id and the connection is closed. Without this the parser error
+///   reaches Hummingbird, which answers a bare `400` with no body.
+final class EdgeChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
     typealias OutboundOut = HTTPResponsePart
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if case .head(let head) = unwrapInboundIn(data), let expect = head.headerFields[.expect],
+            expect.lowercased() == "100-continue"
+        {
+            context.writeAndFlush(wrapOutboundOut(.head(HTTPResponse(status: .continue))), promise: nil)
+        }
+        context.fireChannelRead(data)
+    }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         guard let parserError = error as? HTTPParserError else {
@@ -34,9 +48,5 @@ final class MalformedRequestHandler: ChannelInboundHandler, RemovableChannelHand
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(ByteBuffer(bytes: rendered.body))), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        context.fireChannelRead(data)
     }
 }
