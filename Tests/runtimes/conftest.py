@@ -83,7 +83,7 @@ class FakeRuntimeAPI:
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.address = "127.0.0.1:%d" % self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self.thread.start()
 
     def push(self, event=None, request_id=None, deadline_ms=None, raw=None, headers=None):
@@ -111,6 +111,11 @@ class FakeRuntimeAPI:
 
     def invoke(self, event=None, **kw):
         return self.wait_result(self.push(event, **kw))
+
+    def wait_next_calls(self, n, timeout=10):
+        with self.cond:
+            if not self.cond.wait_for(lambda: self.next_calls >= n, timeout):
+                raise AssertionError("only %d /next calls within %ss" % (self.next_calls, timeout))
 
     def wait_init_error(self, timeout=10):
         with self.cond:

@@ -71,6 +71,8 @@ def test_echo_context_and_state(start_function, runtime_api):
     fn.wait_line(r"\treq-2\twarned 2")
     assert not any("hidden info" in l for l in fn.lines)
     assert fn.proc.poll() is None
+    runtime_api.wait_next_calls(3)
+    assert len(runtime_api.connections) == 1  # one keep-alive connection for /next and /response
 
 
 def test_client_context_and_identity(start_function, runtime_api):
