@@ -29,6 +29,7 @@ class FakeRuntimeAPI:
         self.results = {}  # request id -> (kind, headers, body)
         self.init_errors = []  # (headers, body)
         self.next_calls = 0
+        self.close_connections = False  # answer every request with Connection: close
         self.connections = set()
         api = self
 
@@ -43,6 +44,9 @@ class FakeRuntimeAPI:
                 for k, v in (headers or {}).items():
                     self.send_header(k, v)
                 self.send_header("Content-Length", str(len(body)))
+                if api.close_connections:
+                    self.send_header("Connection", "close")
+                    self.close_connection = True
                 self.end_headers()
                 self.wfile.write(body)
 
@@ -80,7 +84,15 @@ class FakeRuntimeAPI:
                 self._send(202, b'{"status":"OK"}', {"Content-Type": "application/json"})
 
         self.closed = False
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(http.server.ThreadingHTTPServer):
+            daemon_threads = True
+
+            def handle_error(self, request, client_address):
+                # A function process killed mid-request is expected here.
+                if not isinstance(sys.exc_info()[1], ConnectionError):
+                    super().handle_error(request, client_address)
+
+        self.server = Server(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.address = "127.0.0.1:%d" % self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)

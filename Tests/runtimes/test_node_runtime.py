@@ -202,3 +202,12 @@ def test_log_level_filter(start_function, runtime_api):
     assert runtime_api.wait_result(rid)[0] == "response"
     fn.wait_line(r"\t%s\tWARN\twrn$" % rid)
     assert not any("dbg" in l for l in fn.lines)
+
+
+def test_reconnects_when_the_server_closes_connections(start_function, runtime_api):
+    runtime_api.close_connections = True
+    start_function("node", {"app.js": 'exports.handler = async (event) => event;\n'}, "app.handler")
+    for i in range(3):
+        kind, _, body = runtime_api.invoke({"i": i})
+        assert kind == "response" and body == {"i": i}
+    assert len(runtime_api.connections) >= 3

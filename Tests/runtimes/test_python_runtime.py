@@ -209,3 +209,12 @@ def test_print_is_line_flushed(start_function, runtime_api):
     assert runtime_api.invoke({})[0] == "response"
     fn.wait_line(r"^hello from print$")
     fn.wait_line(r"^to stderr$")
+
+
+def test_reconnects_when_the_server_closes_connections(start_function, runtime_api):
+    runtime_api.close_connections = True
+    start_function("python", {"app.py": 'def handler(event, context):\n    return event\n'}, "app.handler")
+    for i in range(3):
+        kind, _, body = runtime_api.invoke({"i": i})
+        assert kind == "response" and body == {"i": i}
+    assert len(runtime_api.connections) >= 3
