@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         .target(
@@ -63,12 +64,24 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "NimbusLambda",
+            dependencies: [
+                "NimbusCore",
+                "NimbusWire",
+                "NimbusStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "NimbusServer",
             dependencies: [
                 "NimbusCore",
                 "NimbusWire",
                 "NimbusStore",
                 "NimbusStoreSQLite",
+                "NimbusLambda",
                 "NimbusSTS",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -106,6 +119,15 @@ let package = Package(
         .testTarget(
             name: "NimbusStoreSQLiteTests",
             dependencies: ["NimbusStore", "NimbusStoreSQLite", "NimbusTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NimbusLambdaTests",
+            dependencies: [
+                "NimbusCore", "NimbusWire", "NimbusLambda", "NimbusStoreSQLite", "NimbusTesting",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

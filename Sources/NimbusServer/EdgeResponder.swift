@@ -14,6 +14,7 @@ struct EdgeResponder: HTTPResponder {
 
     let pipeline: EdgePipeline
     let health: HealthEndpoint
+    let codeDownloads: CodeDownloads
     let maxBodySize: Int
 
     func respond(to request: Request, context: Context) async throws -> Response {
@@ -21,6 +22,9 @@ struct EdgeResponder: HTTPResponder {
         let target = request.head.path ?? "/"
         if request.method == .get, target == HealthEndpoint.path || target.hasPrefix(HealthEndpoint.path + "?") {
             return health.response()
+        }
+        if request.method == .get, let response = try await codeDownloads.response(for: target) {
+            return response
         }
         var request = request
         var headers = request.headers

@@ -2,6 +2,7 @@ import Foundation
 package import Hummingbird
 package import Logging
 package import NimbusCore
+import NimbusLambda
 import NimbusSTS
 package import NimbusStore
 import NimbusStoreSQLite
@@ -34,7 +35,8 @@ package struct Platform: Sendable {
         try await PlatformMigrations.recordStart(on: store, account: configuration.account, now: clock.now())
         let blobs = try FileBlobStore(root: dataDirectory + "/blobs")
         let dispatcher = DispatchRegistry()
-        let handlers: [any ServiceHandler] = [STSService()]
+        let lambda = try await LambdaService(store: store, blobs: blobs, codeRoot: dataDirectory + "/lambda/code", clock: clock)
+        let handlers: [any ServiceHandler] = [lambda, STSService()]
         let pipeline = EdgePipeline(
             router: OperationRouter(),
             authenticator: RequestAuthenticator(mode: authMode, clock: clock),
@@ -68,7 +70,12 @@ package struct Platform: Sendable {
             services: pipeline.serviceNames,
             account: configuration.account
         )
-        let responder = EdgeResponder(pipeline: pipeline, health: health, maxBodySize: configuration.maxBodySize)
+        let responder = EdgeResponder(
+            pipeline: pipeline,
+            health: health,
+            codeDownloads: CodeDownloads(blobs: blobs),
+            maxBodySize: configuration.maxBodySize
+        )
         return Application(
             responder: responder,
             server: .http1(

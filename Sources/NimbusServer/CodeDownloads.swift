@@ -1,0 +1,28 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import NimbusLambda
+import NimbusStore
+
+/// Serves function code packages at the URL `GetFunction` returns as `Code.Location`
+/// (`/_nimbus/lambda/code/<digest>.zip`), as AWS serves them from a presigned S3 URL.
+struct CodeDownloads: Sendable {
+    let blobs: any BlobStore
+
+    /// The zip for `target`, a 404 for an unknown digest, or `nil` when `target` is not a code URL.
+    func response(for target: String) async throws -> Response? {
+        guard target.hasPrefix(LambdaService.codeLocationPrefix) else { return nil }
+        let file = target.dropFirst(LambdaService.codeLocationPrefix.count).prefix { $0 != "?" }
+        let digest = file.hasSuffix(".zip") ? file.dropLast(4) : file
+        guard digest.count == 64, digest.allSatisfy(\.isHexDigit),
+            let bytes = try await blobs.get(LambdaService.codeBlobKey(digest: String(digest)))
+        else {
+            return Response(
+                status: .notFound,
+                headers: [.contentType: "application/xml"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: "<Error><Code>NoSuchKey</Code></Error>"))
+            )
+        }
+        return Response(status: .ok, headers: [.contentType: "application/zip"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import HTTPTypes
+import NimbusCore
+import NimbusStoreSQLite
+import NimbusTesting
+import NimbusWire
+import Testing
+import ZIPFoundation
+
+@testable import NimbusLambda
+
+/// A zip made in memory with ZIPFoundation, entry names as given (even hostile ones).
+func makeZip(_ files: [String: String]) throws -> Data {
+    let archive = try Archive(data: Data(), accessMode: .create)
+    for (path, text) in files.sorted(by: { $0.key < $1.key }) {
+        let bytes = Data(text.utf8)
+        try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(bytes.count)) { position, size in
+            bytes.subdata(in: Int(position)..<Int(position) + size)
+        }
+    }
+    return try #require(archive.data)
+}
+
+@Suite struct CodePackageTests {
+    @Test func unpacksOnceIntoAReadOnlyDirectory() async throws {
+        try await TemporaryDirectory.with { directory in
+            let package = try CodePackage(zip: [UInt8](try makeZip(["app.py": "x = 1\n", "lib/util.py": "y = 2\n"])))
+            let path = try package.unpack(under: directory.path)
+            #expect(path.hasSuffix(package.hexDigest))
+            #expect(FileManager.default.contents(atPath: path + "/lib/util.py") == Data("y = 2\n".utf8))
+            #expect(!FileManager.default.isWritableFile(atPath: path + "/app.py") || getuid() == 0)
+            let permissions = try FileManager.default.attributesOfItem(atPath: path + "/app.py")[.posixPermissions] as? Int
+            #expect((permissions ?? 0o777) & 0o222 == 0)
+            #expect(try package.unpack(under: directory.path) == path)
+        }
+    }
+
+    @Test(arguments: ["../escape.py", "/etc/evil", "a/../../b"])
+    func rejectsEntriesOutsideThePackage(_ entry: String) throws {
+        let zip = try makeZip([entry: "x"])
+        #expect(throws: AWSError.self) { try CodePackage(zip: [UInt8](zip)) }
+    }
+
+    @Test func rejectsWhatIsNotAZip() {
+        #expect(throws: AWSError.self) { try CodePackage(zip: Array("not a zip".utf8)) }
+    }
+}
+
+@Suite struct FunctionNameTests {
+    let account = AccountContext()
+
+    @Test func acceptsNamesPartialAndFullARNs() throws {
+        #expect(try FunctionName("my-fn", account: account).name == "my-fn")
+        #expect(try FunctionName("my-fn:prod", account: account).qualifier == "prod")
+        #expect(try FunctionName("000000000000:function:my-fn", account: account).name == "my-fn")
+        let full = try FunctionName("arn:aws:lambda:us-east-1:000000000000:function:my-fn:3", account: account)
+        #expect(full.name == "my-fn" && full.qualifier == "3")
+        #expect(full.arn(in: account) == "arn:aws:lambda:us-east-1:000000000000:function:my-fn")
+    }
+
+    @Test(arguments: [
+        "", "bad name", "arn:aws:lambda:eu-west-1:000000000000:function:x", "arn:aws:sqs:us-east-1:000000000000:q", String(repeating: "a", count: 65),
+    ])
+    func rejectsOthers(_ text: String) {
+        #expect(throws: AWSError.self) { try FunctionName(text, account: account) }
+    }
+}
+
+@Suite struct LambdaServiceTests {
+    private func context() -> RequestContext {
+        RequestContext(requestID: "r", account: AccountContext(), caller: .anonymous, request: AWSRequest(method: .get, target: "/"))
+    }
+
+    @Test func createGetListDelete() async throws {
+        try await TemporaryDirectory.with { directory in
+            let store = try SQLiteStore(path: directory.path + "/db.sqlite")
+            let service = try await LambdaService(
+                store: store,
+                blobs: try FileBlobStore(root: directory.path + "/blobs"),
+                codeRoot: directory.path + "/code",
+                clock: TestWallClock()
+            )
+            let zip = try makeZip(["app.py": "def handler(e, c): return 1\n"])
+            let created = try await service.createFunction(
+                .init(
+                    code: .init(zipFile: zip),
+                    functionName: "fn",
+                    handler: "app.handler",
+                    role: "arn:aws:iam::000000000000:role/r",
+                    runtime: "python3.12"
+                ),
+                context: context()
+            )
+            #expect(created.state == "Pending")
+            #expect(created.lastModified == "2026-01-02T03:04:05.000+0000")
+            let read = try await service.getFunctionConfiguration(.init(functionName: "fn"), context: context())
+            #expect(read.state == "Active")
+            #expect(read.codeSha256 == created.codeSha256)
+            #expect(try await service.listFunctions(.init(), context: context()).functions?.map(\.functionName) == ["fn"])
+            _ = try await service.deleteFunction(.init(functionName: "fn"), context: context())
+            await #expect(throws: AWSError.self) { try await service.getFunction(.init(functionName: "fn"), context: context()) }
+            try await store.close()
+        }
+    }
+}
