@@ -64,6 +64,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "NimbusSandbox",
+            dependencies: ["NimbusCore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "NimbusLambda",
             dependencies: [
                 "NimbusCore",
@@ -119,6 +124,11 @@ let package = Package(
         .testTarget(
             name: "NimbusStoreSQLiteTests",
             dependencies: ["NimbusStore", "NimbusStoreSQLite", "NimbusTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NimbusSandboxTests",
+            dependencies: ["NimbusSandbox", "NimbusTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
