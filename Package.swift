@@ -69,6 +69,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "NimbusRuntimes",
+            path: "Runtimes",
+            resources: [.copy("python"), .copy("node")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "NimbusLambda",
             dependencies: [
                 "NimbusCore",
@@ -128,7 +134,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NimbusSandboxTests",
-            dependencies: ["NimbusSandbox", "NimbusTesting"],
+            dependencies: ["NimbusSandbox", "NimbusRuntimes", "NimbusTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
