@@ -1,7 +1,7 @@
 import Foundation
 package import NimbusCore
 package import NimbusStore
-package import NimbusWire
+import NimbusWire
 
 /// AWS Lambda's control plane: functions, their code and configuration, tags.
 ///

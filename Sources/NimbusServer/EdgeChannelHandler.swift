@@ -47,6 +47,6 @@ final class EdgeChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
         let head = HTTPResponse(status: HTTPResponse.Status(code: failure.status), headerFields: fields)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(ByteBuffer(bytes: rendered.body))), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { [channel = context.channel] _ in channel.close(promise: nil) }
     }
 }

@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-package import NimbusStore
+import NimbusStore
 
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,4 @@
-package import Foundation
+import Foundation
 
 /// A fresh folder under the system's temporary directory, removed by `remove()`.
 package struct TemporaryDirectory: Sendable {

@@ -1,4 +1,4 @@
-package import NimbusCore
+import NimbusCore
 import Synchronization
 
 /// A wall clock that moves only when a test advances it.

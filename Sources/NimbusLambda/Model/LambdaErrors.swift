@@ -1,4 +1,4 @@
-package import NimbusCore
+import NimbusCore
 
 /// The errors the Lambda API answers with, as AWS names them.
 /// See https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html#API_CreateFunction_Errors

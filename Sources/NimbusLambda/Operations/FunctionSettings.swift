@@ -1,6 +1,6 @@
 import Foundation
 import NimbusCore
-package import NimbusWire
+import NimbusWire
 
 /// Checks of configuration values shared by CreateFunction and UpdateFunctionConfiguration,
 /// with AWS's limits (../shared/AWS-LIMITS.md) and messages.

@@ -1,4 +1,4 @@
-package import Foundation
+import Foundation
 
 /// Base64 as AWS uses it for blobs in JSON and XML bodies and headers.
 package enum Base64 {

@@ -1,4 +1,4 @@
-package import Foundation
+import Foundation
 import Synchronization
 
 /// The botocore models Nimbus ships, loaded on first use and kept for the process's life.

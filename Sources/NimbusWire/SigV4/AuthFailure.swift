@@ -1,4 +1,4 @@
-package import NimbusCore
+import NimbusCore
 
 /// Why a request failed authentication, rendered with the code each kind of AWS service uses:
 /// S3, query-protocol services (STS, SNS, IAM…) and JSON services (SQS, Lambda, DynamoDB…)
