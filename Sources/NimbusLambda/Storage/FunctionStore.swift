@@ -35,10 +35,7 @@ struct FunctionStore {
 
     /// Inserts a new function; `false` when one of that name exists already.
     func insert(_ record: Record, now: Double) async throws -> Bool {
-        let name = record.configuration.functionName ?? ""
-        let configuration = String(decoding: record.configuration.wire.storedJSON, as: UTF8.self)
-        let tags = String(decoding: record.tags.wire.storedJSON, as: UTF8.self)
-        let digest = record.codeDigest
+        let (name, configuration, tags, digest) = Self.columns(record)
         return try await store.transaction { transaction in
             let existing = try await transaction.query("SELECT 1 AS found FROM lambda_functions WHERE name = \(name)")
             guard existing.isEmpty else { return false }
@@ -53,10 +50,7 @@ struct FunctionStore {
     }
 
     func update(_ record: Record) async throws {
-        let name = record.configuration.functionName ?? ""
-        let configuration = String(decoding: record.configuration.wire.storedJSON, as: UTF8.self)
-        let tags = String(decoding: record.tags.wire.storedJSON, as: UTF8.self)
-        let digest = record.codeDigest
+        let (name, configuration, tags, digest) = Self.columns(record)
         try await store.execute(
             "UPDATE lambda_functions SET configuration = \(configuration), code_digest = \(digest), tags = \(tags) WHERE name = \(name)"
         )
@@ -92,6 +86,16 @@ struct FunctionStore {
             size += configuration.codeSize ?? 0
         }
         return (Int64(rows.count), size)
+    }
+
+    /// A record's column values: name, configuration JSON, tags JSON, code digest.
+    private static func columns(_ record: Record) -> (String, String, String, String) {
+        (
+            record.configuration.functionName ?? "",
+            String(decoding: record.configuration.wire.storedJSON, as: UTF8.self),
+            String(decoding: record.tags.wire.storedJSON, as: UTF8.self),
+            record.codeDigest
+        )
     }
 
     private static func record(_ row: SQLRow) throws -> Record {

@@ -78,13 +78,6 @@ package struct XMLWriter {
         }
     }
 
-    /// `text` with XML's special characters escaped.
-    package static func escape(_ text: String) -> String {
-        var writer = XMLWriter(declaration: false)
-        writer.appendEscaped(text)
-        return String(decoding: writer.bytes, as: UTF8.self)
-    }
-
     /// The UTF-8 bytes of `element` as a document with an XML declaration.
     package static func document(_ element: XMLElement) -> [UInt8] {
         var writer = XMLWriter()

@@ -76,11 +76,6 @@ package enum FormEncoding {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// `name=value&…` with both sides URI-encoded.
-    package static func encode(_ pairs: [(String, String)]) -> String {
-        pairs.map { uriEncode($0.0) + "=" + uriEncode($0.1) }.joined(separator: "&")
-    }
-
     private static func hexValue(_ byte: UInt8) -> UInt8? {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")

@@ -25,12 +25,6 @@ extension WireValue {
         return nil
     }
 
-    /// The text of a `.string`, or `nil`.
-    package var stringValue: String? {
-        if case .string(let text) = self { return text }
-        return nil
-    }
-
     /// The member `name` of an `.object`, or `nil`.
     package subscript(member name: String) -> WireValue? {
         objectValue?[name]
