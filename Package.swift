@@ -13,7 +13,8 @@ let package = Package(
     name: "nimbus",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "nimbus", targets: ["nimbus"])
+        .executable(name: "nimbus", targets: ["nimbus"]),
+        .library(name: "NimbusLambdaRuntime", targets: ["NimbusLambdaRuntime"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -80,9 +81,20 @@ let package = Package(
                 "NimbusCore",
                 "NimbusWire",
                 "NimbusStore",
+                "NimbusSandbox",
+                "NimbusRuntimes",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "NimbusLogs",
+            dependencies: ["NimbusCore", "NimbusWire", "NimbusStore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "NimbusLambdaRuntime",
             swiftSettings: swiftSettings
         ),
         .target(
@@ -93,12 +105,14 @@ let package = Package(
                 "NimbusStore",
                 "NimbusStoreSQLite",
                 "NimbusLambda",
+                "NimbusLogs",
                 "NimbusSTS",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -146,6 +160,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "NimbusLogsTests",
+            dependencies: ["NimbusCore", "NimbusWire", "NimbusLogs", "NimbusStoreSQLite", "NimbusTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "NimbusLambdaRuntimeTests", dependencies: ["NimbusLambdaRuntime"], swiftSettings: swiftSettings),
         .testTarget(
             name: "NimbusSTSTests",
             dependencies: ["NimbusCore", "NimbusWire", "NimbusSTS", .product(name: "HTTPTypes", package: "swift-http-types")],

@@ -1,0 +1,2 @@
+// Replaced by the NimbusLogs service.
+enum NimbusLogsPlaceholder {}
