@@ -84,6 +84,7 @@ let package = Package(
                 "NimbusSandbox",
                 "NimbusRuntimes",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: swiftSettings
@@ -154,8 +155,9 @@ let package = Package(
         .testTarget(
             name: "NimbusLambdaTests",
             dependencies: [
-                "NimbusCore", "NimbusWire", "NimbusLambda", "NimbusStoreSQLite", "NimbusTesting",
+                "NimbusCore", "NimbusWire", "NimbusLambda", "NimbusSandbox", "NimbusStoreSQLite", "NimbusTesting",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: swiftSettings

@@ -7,7 +7,7 @@ import NimbusWire
 ///
 /// Code is validated and kept twice: the zip as a blob (`GetFunction`'s `Code.Location`
 /// serves it) and unpacked once per digest into a read-only directory under `codeRoot`,
-/// where function instances will run it.
+/// where function instances run it. `Invoke` runs on the `FunctionInvoker`'s warm instances.
 package struct LambdaService: ServiceHandler, LambdaOperations {
     package let serviceName = "lambda"
 
@@ -15,14 +15,23 @@ package struct LambdaService: ServiceHandler, LambdaOperations {
     let blobs: any BlobStore
     let codeRoot: String
     let clock: any WallClock
+    /// Runs invocations on the functions' instances.
+    package let invoker: FunctionInvoker
 
     /// Migrates the service's tables and prepares the code folder.
-    package init(store: any SQLStore, blobs: any BlobStore, codeRoot: String, clock: any WallClock = SystemWallClock()) async throws {
+    package init(
+        store: any SQLStore,
+        blobs: any BlobStore,
+        codeRoot: String,
+        invoker: FunctionInvoker,
+        clock: any WallClock = SystemWallClock()
+    ) async throws {
         try await store.migrate(FunctionStore.migrations)
         try FileManager.default.createDirectory(atPath: codeRoot, withIntermediateDirectories: true)
         functions = FunctionStore(store: store)
         self.blobs = blobs
         self.codeRoot = codeRoot
+        self.invoker = invoker
         self.clock = clock
     }
 

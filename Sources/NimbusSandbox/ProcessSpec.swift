@@ -7,14 +7,17 @@ package struct ProcessSpec: Sendable {
     package var environment: [String: String]
     package var workingDirectory: String
     package var limits: ResourceLimits
+    package var confinement: Confinement
 
     package init(
         executable: String,
         arguments: [String] = [],
         environment: [String: String] = [:],
         workingDirectory: String = "/",
-        limits: ResourceLimits = ResourceLimits()
+        limits: ResourceLimits = ResourceLimits(),
+        confinement: Confinement = Confinement()
     ) {
+        self.confinement = confinement
         self.executable = executable
         self.arguments = arguments
         self.environment = environment
@@ -35,3 +38,21 @@ package struct ResourceLimits: Sendable, Hashable {
         self.processes = processes
     }
 }
+
+// TEMPORARY SHIM until helper/sandbox lands.
+package struct Confinement: Sendable, Hashable {
+    package var memoryLimitBytes: Int?
+    package var cpuShares: Int?
+    package var maxProcesses: Int?
+    package var temporaryDirectoryRoot: String?
+    package var temporaryDirectoryBytes: Int?
+    package var readOnlyPaths: [String]
+    package var hiddenPaths: [String]
+    package var useNamespaces: Bool
+    package init(memoryLimitBytes: Int? = nil, cpuShares: Int? = nil, maxProcesses: Int? = nil, temporaryDirectoryRoot: String? = nil, temporaryDirectoryBytes: Int? = nil, readOnlyPaths: [String] = [], hiddenPaths: [String] = [], useNamespaces: Bool = true) {
+        self.memoryLimitBytes = memoryLimitBytes; self.cpuShares = cpuShares; self.maxProcesses = maxProcesses
+        self.temporaryDirectoryRoot = temporaryDirectoryRoot; self.temporaryDirectoryBytes = temporaryDirectoryBytes
+        self.readOnlyPaths = readOnlyPaths; self.hiddenPaths = hiddenPaths; self.useNamespaces = useNamespaces
+    }
+}
+package struct ResourceUsage: Sendable { package var peakMemoryBytes: Int?; package var outOfMemory: Bool }

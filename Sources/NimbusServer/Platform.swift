@@ -2,7 +2,8 @@ import Foundation
 package import Hummingbird
 package import Logging
 package import NimbusCore
-import NimbusLambda
+package import NimbusLambda
+import NimbusLogs
 import NimbusSTS
 package import NimbusStore
 import NimbusStoreSQLite
@@ -19,10 +20,16 @@ package struct Platform: Sendable {
     package let dispatcher: DispatchRegistry
     package let pipeline: EdgePipeline
     package let authMode: AuthMode
+    /// Runs function instances; its background work runs as a service of the server.
+    package let invoker: FunctionInvoker
 
     /// Opens the data directory (creating it), migrates the store and builds the services.
     /// - Throws: `ConfigurationError` for an unusable configuration, `StoreError` if the store cannot open.
-    package static func open(_ configuration: ServerConfiguration, clock: any WallClock = SystemWallClock()) async throws -> Platform {
+    package static func open(
+        _ configuration: ServerConfiguration,
+        clock: any WallClock = SystemWallClock(),
+        logger: Logger = Logger(label: "nimbus")
+    ) async throws -> Platform {
         let authMode = try AuthPolicy.mode(for: configuration)
         let dataDirectory = configuration.dataDirectory
         do {
@@ -35,7 +42,21 @@ package struct Platform: Sendable {
         try await PlatformMigrations.recordStart(on: store, account: configuration.account, now: clock.now())
         let blobs = try FileBlobStore(root: dataDirectory + "/blobs")
         let dispatcher = DispatchRegistry()
-        let lambda = try await LambdaService(store: store, blobs: blobs, codeRoot: dataDirectory + "/lambda/code", clock: clock)
+        let logs = try await LogsService(store: store, clock: clock)
+        let invoker = FunctionInvoker(
+            settings: try instanceSettings(configuration, authMode: authMode),
+            listener: RuntimeAPIServer(),
+            logSink: logs,
+            logger: logger,
+            clock: clock
+        )
+        let lambda = try await LambdaService(
+            store: store,
+            blobs: blobs,
+            codeRoot: dataDirectory + "/lambda/code",
+            invoker: invoker,
+            clock: clock
+        )
         let handlers: [any ServiceHandler] = [lambda, STSService()]
         let pipeline = EdgePipeline(
             router: OperationRouter(),
@@ -49,7 +70,33 @@ package struct Platform: Sendable {
             blobs: blobs,
             dispatcher: dispatcher,
             pipeline: pipeline,
-            authMode: authMode
+            authMode: authMode,
+            invoker: invoker
+        )
+    }
+
+    /// Where instances run and what they may see: a private `/tmp` under the data directory,
+    /// which (with the rest of it) is hidden from them; the credentials they sign with.
+    private static func instanceSettings(_ configuration: ServerConfiguration, authMode: AuthMode) throws -> InstanceSettings {
+        let dataDirectory = URL(fileURLWithPath: configuration.dataDirectory).standardizedFileURL.path
+        let temporaryRoot = dataDirectory + "/lambda/tmp"
+        try? FileManager.default.removeItem(atPath: temporaryRoot)
+        try FileManager.default.createDirectory(atPath: temporaryRoot, withIntermediateDirectories: true)
+        let credentials: FunctionCredentials =
+            switch authMode {
+            case .open: FunctionCredentials(accessKeyID: "ASIANIMBUSFUNCTION00", secretAccessKey: "nimbus-function-secret")
+            case .verify(let keys):
+                keys.values.sorted { $0.accessKeyID < $1.accessKeyID }.first.map {
+                    FunctionCredentials(accessKeyID: $0.accessKeyID, secretAccessKey: $0.secretAccessKey)
+                } ?? FunctionCredentials(accessKeyID: "", secretAccessKey: "")
+            }
+        return InstanceSettings(
+            temporaryRoot: temporaryRoot,
+            hiddenPaths: [dataDirectory],
+            useNamespaces: configuration.sandboxNamespaces,
+            idleTimeout: configuration.instanceIdleTimeout,
+            region: configuration.account.region,
+            credentials: credentials
         )
     }
 
@@ -85,7 +132,11 @@ package struct Platform: Sendable {
                 )
             ),
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "Nimbus"),
-            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? configuration.port
+                invoker.setEndpoint("http://\(configuration.isLoopback ? configuration.host : "127.0.0.1"):\(port)")
+                await onServerRunning(port)
+            },
             logger: logger
         )
     }
@@ -98,6 +149,7 @@ package struct Platform: Sendable {
                 var group = ServiceGroupConfiguration(
                     services: [
                         .init(service: StoreCloser(store: store, logger: logger)),
+                        .init(service: FunctionWorkers(invoker: invoker, logger: logger)),
                         .init(service: application(logger: logger, onServerRunning: onServerRunning)),
                     ],
                     gracefulShutdownSignals: [.sigterm, .sigint],
@@ -121,5 +173,24 @@ struct StoreCloser: Service {
         try? await gracefulShutdown()
         try await store.close()
         logger.info("store closed", metadata: ["path": "\(store.location)"])
+    }
+}
+
+/// Lambda's background work while the server runs (idle instances stopped, logs shipped);
+/// on shutdown, after the edge has stopped, every instance is stopped and the last logs written.
+struct FunctionWorkers: Service {
+    let invoker: FunctionInvoker
+    let logger: Logger
+
+    func run() async throws {
+        await invoker.prepare()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await invoker.reapIdleInstances() }
+            group.addTask { await invoker.shipLogs() }
+            try? await gracefulShutdown()
+            group.cancelAll()
+        }
+        await invoker.shutdown()
+        logger.info("function instances stopped")
     }
 }

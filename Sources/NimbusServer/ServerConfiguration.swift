@@ -18,6 +18,10 @@ package struct ServerConfiguration: Sendable {
     /// Connections idle (or stalled mid-request) this long are closed.
     package var idleTimeout: Duration = .seconds(60)
     package var logLevel: Logger.Level = .info
+    /// How long a function instance stays warm without invocations.
+    package var instanceIdleTimeout: Duration = .seconds(600)
+    /// Confine function instances in Linux namespaces (bubblewrap) when the host has them.
+    package var sandboxNamespaces = true
 
     package init() {}
 

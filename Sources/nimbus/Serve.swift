@@ -56,18 +56,31 @@ extension Nimbus {
         @Option(help: "trace, debug (one line per request), info, warning or error. [env: NIMBUS_LOG_LEVEL] (default: info)")
         var logLevel: String?
 
+        @Option(help: "Seconds a function instance stays warm without invocations. [env: NIMBUS_INSTANCE_IDLE_TIMEOUT] (default: 600)")
+        var instanceIdleTimeout: Int?
+
+        @Flag(
+            help: "Run function instances without Linux namespaces even when bubblewrap is installed. [env: NIMBUS_SANDBOX_NAMESPACES=0]"
+        )
+        var noNamespaces = false
+
         func run() async throws {
             let configuration: ServerConfiguration
             let platform: Platform
             do {
                 configuration = try resolve(environment: ProcessInfo.processInfo.environment)
-                platform = try await Platform.open(configuration)
             } catch let error as ConfigurationError {
                 FileHandle.standardError.write(Data("nimbus serve: error: \(error.description)\n".utf8))
                 throw ExitCode(64)
             }
             var logger = Logger(label: "nimbus")
             logger.logLevel = configuration.logLevel
+            do {
+                platform = try await Platform.open(configuration, logger: logger)
+            } catch let error as ConfigurationError {
+                FileHandle.standardError.write(Data("nimbus serve: error: \(error.description)\n".utf8))
+                throw ExitCode(64)
+            }
             let authDescription = AuthPolicy.describe(platform.authMode)
             try await platform.run(logger: logger) { port in
                 let banner = """
@@ -111,6 +124,12 @@ extension Nimbus {
                 throw ConfigurationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
             }
             configuration.logLevel = level
+            if let idle = try instanceIdleTimeout ?? integer(environment["NIMBUS_INSTANCE_IDLE_TIMEOUT"], "NIMBUS_INSTANCE_IDLE_TIMEOUT") {
+                guard idle > 0 else { throw ConfigurationError("--instance-idle-timeout must be positive") }
+                configuration.instanceIdleTimeout = .seconds(idle)
+            }
+            configuration.sandboxNamespaces =
+                !noNamespaces && !["0", "false", "no"].contains(environment["NIMBUS_SANDBOX_NAMESPACES"]?.lowercased() ?? "")
             return configuration
         }
 

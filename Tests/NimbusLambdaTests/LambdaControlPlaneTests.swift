@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import Logging
 import NimbusCore
 import NimbusStoreSQLite
 import NimbusTesting
@@ -78,6 +79,7 @@ func makeZip(_ files: [String: String]) throws -> Data {
                 store: store,
                 blobs: try FileBlobStore(root: directory.path + "/blobs"),
                 codeRoot: directory.path + "/code",
+                invoker: unusedInvoker(),
                 clock: TestWallClock()
             )
             let zip = try makeZip(["app.py": "def handler(e, c): return 1\n"])
@@ -102,4 +104,21 @@ func makeZip(_ files: [String: String]) throws -> Data {
             try await store.close()
         }
     }
+}
+
+/// An invoker for control-plane tests, which never start an instance.
+private func unusedInvoker() -> FunctionInvoker {
+    struct NoListener: RuntimeAPIListener {
+        func open(for session: RuntimeSession) async throws -> any RuntimeAPIBinding { throw CancellationError() }
+    }
+    struct NoSink: LogSink {
+        func append(_ events: [NimbusCore.LogEvent], group: String, stream: String) async throws {}
+    }
+    return FunctionInvoker(
+        settings: InstanceSettings(temporaryRoot: "/tmp", credentials: FunctionCredentials(accessKeyID: "a", secretAccessKey: "s")),
+        listener: NoListener(),
+        logSink: NoSink(),
+        logger: .init(label: "test"),
+        clock: TestWallClock()
+    )
 }

@@ -72,6 +72,18 @@ struct CodePackage {
         return final
     }
 
+    /// Removes the unpacked code of `digest` (its folders are read-only, so they are opened up first).
+    static func remove(digest: String, under root: String) {
+        let directory = "\(root)/\(digest)"
+        let manager = FileManager.default
+        guard manager.fileExists(atPath: directory) else { return }
+        try? manager.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory)
+        for case let relative as String in manager.enumerator(atPath: directory) ?? FileManager.DirectoryEnumerator() {
+            try? manager.setAttributes([.posixPermissions: 0o755], ofItemAtPath: "\(directory)/\(relative)")
+        }
+        try? manager.removeItem(atPath: directory)
+    }
+
     private func makeReadOnly(_ directory: String) throws {
         let manager = FileManager.default
         for case let relative as String in manager.enumerator(atPath: directory) ?? FileManager.DirectoryEnumerator() {

@@ -16,6 +16,7 @@ package protocol LambdaOperations: Sendable {
         _ input: LambdaShapes.GetFunctionConfigurationRequest,
         context: RequestContext
     ) async throws -> LambdaShapes.FunctionConfiguration
+    func invoke(_ input: LambdaShapes.InvocationRequest, context: RequestContext) async throws -> LambdaShapes.InvocationResponse
     func listFunctions(_ input: LambdaShapes.ListFunctionsRequest, context: RequestContext) async throws -> LambdaShapes.ListFunctionsResponse
     func listTags(_ input: LambdaShapes.ListTagsRequest, context: RequestContext) async throws -> LambdaShapes.ListTagsResponse
     func tagResource(_ input: LambdaShapes.TagResourceRequest, context: RequestContext) async throws
@@ -34,8 +35,8 @@ extension LambdaOperations {
     /// The operations this service answers; every other operation of the model gets 501.
     package var implementedOperations: Set<String> {
         [
-            "CreateFunction", "DeleteFunction", "GetAccountSettings", "GetFunction", "GetFunctionConfiguration", "ListFunctions", "ListTags",
-            "TagResource", "UntagResource", "UpdateFunctionCode", "UpdateFunctionConfiguration",
+            "CreateFunction", "DeleteFunction", "GetAccountSettings", "GetFunction", "GetFunctionConfiguration", "Invoke", "ListFunctions",
+            "ListTags", "TagResource", "UntagResource", "UpdateFunctionCode", "UpdateFunctionConfiguration",
         ]
     }
 
@@ -57,6 +58,9 @@ extension LambdaOperations {
         case "GetFunctionConfiguration":
             let input = try call.decodeInput(LambdaShapes.GetFunctionConfigurationRequest.self)
             return call.encodeOutput(try await getFunctionConfiguration(input, context: call.context))
+        case "Invoke":
+            let input = try call.decodeInput(LambdaShapes.InvocationRequest.self)
+            return call.encodeOutput(try await invoke(input, context: call.context))
         case "ListFunctions":
             let input = try call.decodeInput(LambdaShapes.ListFunctionsRequest.self)
             return call.encodeOutput(try await listFunctions(input, context: call.context))

@@ -952,6 +952,108 @@ package enum LambdaShapes {
         }
     }
 
+    package struct InvocationRequest: WireCodable, Sendable, Hashable {
+        package var clientContext: String?
+        package var durableExecutionName: String?
+        package var functionName: String
+        package var invocationType: String?
+        package var logType: String?
+        package var payload: Data?
+        package var qualifier: String?
+        package var tenantId: String?
+
+        package init(
+            clientContext: String? = nil,
+            durableExecutionName: String? = nil,
+            functionName: String,
+            invocationType: String? = nil,
+            logType: String? = nil,
+            payload: Data? = nil,
+            qualifier: String? = nil,
+            tenantId: String? = nil
+        ) {
+            self.clientContext = clientContext
+            self.durableExecutionName = durableExecutionName
+            self.functionName = functionName
+            self.invocationType = invocationType
+            self.logType = logType
+            self.payload = payload
+            self.qualifier = qualifier
+            self.tenantId = tenantId
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            clientContext = try members.optional("ClientContext")
+            durableExecutionName = try members.optional("DurableExecutionName")
+            functionName = try members.required("FunctionName")
+            invocationType = try members.optional("InvocationType")
+            logType = try members.optional("LogType")
+            payload = try members.optional("Payload")
+            qualifier = try members.optional("Qualifier")
+            tenantId = try members.optional("TenantId")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("ClientContext", clientContext)
+            object.set("DurableExecutionName", durableExecutionName)
+            object.set("FunctionName", functionName)
+            object.set("InvocationType", invocationType)
+            object.set("LogType", logType)
+            object.set("Payload", payload)
+            object.set("Qualifier", qualifier)
+            object.set("TenantId", tenantId)
+            return object.value
+        }
+    }
+
+    package struct InvocationResponse: WireCodable, Sendable, Hashable {
+        package var durableExecutionArn: String?
+        package var executedVersion: String?
+        package var functionError: String?
+        package var logResult: String?
+        package var payload: Data?
+        package var statusCode: Int?
+
+        package init(
+            durableExecutionArn: String? = nil,
+            executedVersion: String? = nil,
+            functionError: String? = nil,
+            logResult: String? = nil,
+            payload: Data? = nil,
+            statusCode: Int? = nil
+        ) {
+            self.durableExecutionArn = durableExecutionArn
+            self.executedVersion = executedVersion
+            self.functionError = functionError
+            self.logResult = logResult
+            self.payload = payload
+            self.statusCode = statusCode
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            durableExecutionArn = try members.optional("DurableExecutionArn")
+            executedVersion = try members.optional("ExecutedVersion")
+            functionError = try members.optional("FunctionError")
+            logResult = try members.optional("LogResult")
+            payload = try members.optional("Payload")
+            statusCode = try members.optional("StatusCode")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("DurableExecutionArn", durableExecutionArn)
+            object.set("ExecutedVersion", executedVersion)
+            object.set("FunctionError", functionError)
+            object.set("LogResult", logResult)
+            object.set("Payload", payload)
+            object.set("StatusCode", statusCode)
+            return object.value
+        }
+    }
+
     package struct LambdaManagedInstancesCapacityProviderConfig: WireCodable, Sendable, Hashable {
         package var capacityProviderArn: String
         package var executionEnvironmentMemoryGiBPerVCpu: Double?

@@ -123,8 +123,11 @@ extension LambdaService {
             throw AWSError.functionNotFound("\(name.arn(in: context.account)):\(qualifier)")
         }
         let record = try await record(name, context: context)
-        if !(try await functions.delete(named: name.name, digest: record.codeDigest)) {
+        let codeStillUsed = try await functions.delete(named: name.name, digest: record.codeDigest)
+        await invoker.retire(functionName: name.name)
+        if !codeStillUsed {
             try await blobs.delete(Self.codeBlobKey(digest: record.codeDigest))
+            CodePackage.remove(digest: record.codeDigest, under: codeRoot)
         }
         return .init()
     }

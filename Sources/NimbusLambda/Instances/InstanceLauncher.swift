@@ -1,0 +1,175 @@
+import Foundation
+import NimbusCore
+import NimbusRuntimes
+import NimbusSandbox
+import Synchronization
+
+/// Where instances run and what they may see: set by the server at start.
+package struct InstanceSettings: Sendable {
+    /// Where each instance's private `/tmp` is created.
+    package var temporaryRoot: String
+    /// Paths a function must not see (the platform's data directory).
+    package var hiddenPaths: [String]
+    /// Use Linux namespaces (bubblewrap) when the host has them.
+    package var useNamespaces: Bool
+    /// How long an idle instance stays warm.
+    package var idleTimeout: Duration
+    package var region: String
+    package var credentials: FunctionCredentials
+
+    package init(
+        temporaryRoot: String,
+        hiddenPaths: [String] = [],
+        useNamespaces: Bool = true,
+        idleTimeout: Duration = .seconds(600),
+        region: String = "us-east-1",
+        credentials: FunctionCredentials
+    ) {
+        self.temporaryRoot = temporaryRoot
+        self.hiddenPaths = hiddenPaths
+        self.useNamespaces = useNamespaces
+        self.idleTimeout = idleTimeout
+        self.region = region
+        self.credentials = credentials
+    }
+}
+
+/// Starts instances: a Runtime API listener, then the runtime's process confined as AWS
+/// confines it (memory, CPU share, processes, files, a private `/tmp`, read-only code).
+final class InstanceLauncher: Sendable {
+    let settings: InstanceSettings
+    let listener: any RuntimeAPIListener
+    let shipper: LogShipper
+    let clock: any WallClock
+    let interpreters = InterpreterCache()
+    /// Where Nimbus's edge listens (known once the server has bound it).
+    let endpoint = Mutex<String?>(nil)
+
+    init(settings: InstanceSettings, listener: any RuntimeAPIListener, shipper: LogShipper, clock: any WallClock) {
+        self.settings = settings
+        self.listener = listener
+        self.shipper = shipper
+        self.clock = clock
+    }
+
+    /// An instance of `function` running the code in `codeDirectory`, not yet initialised.
+    /// - Throws: `LaunchError` when the runtime cannot be started.
+    func launch(_ function: LambdaShapes.FunctionConfiguration, key: InstanceKey, codeDirectory: String) async throws(LaunchError) -> Instance {
+        let runtime = function.runtime ?? ""
+        let command = try await command(for: runtime, codeDirectory: codeDirectory)
+        let id = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        let log = InstanceLog(functionName: key.functionName, version: key.version, instanceID: id, shipper: shipper, clock: clock)
+        let session = RuntimeSession()
+        let binding: any RuntimeAPIBinding
+        do {
+            binding = try await listener.open(for: session)
+        } catch {
+            throw LaunchError(type: "Runtime.Unknown", detail: "could not open the Runtime API listener: \(error)")
+        }
+        let memorySize = function.memorySize ?? 128
+        let environment = InstanceEnvironment(
+            function: function,
+            codeDirectory: codeDirectory,
+            runtimeDirectory: command.runtimeDirectory,
+            runtimeAPI: binding.address,
+            logGroup: log.group,
+            logStream: log.stream,
+            region: settings.region,
+            credentials: settings.credentials,
+            endpointURL: endpoint.withLock { $0 },
+            searchPath: await searchPath()
+        )
+        let spec = ProcessSpec(
+            executable: command.executable,
+            arguments: command.arguments,
+            environment: environment.variables,
+            workingDirectory: codeDirectory,
+            limits: ResourceLimits(openFiles: 1024, processes: 1024),
+            confinement: Confinement(
+                memoryLimitBytes: memorySize * 1_048_576,
+                cpuShares: max(2, memorySize * 1024 / 1769),
+                maxProcesses: 1024,
+                temporaryDirectoryRoot: settings.temporaryRoot,
+                temporaryDirectoryBytes: Int(function.ephemeralStorage?.size ?? 512) * 1_048_576,
+                readOnlyPaths: [codeDirectory, command.runtimeDirectory],
+                hiddenPaths: settings.hiddenPaths,
+                useNamespaces: settings.useNamespaces
+            )
+        )
+        let spawned = ContinuousClock.now
+        let child: ChildProcess
+        do {
+            child = try ChildProcess(spec) { line in log.write(line) }
+        } catch {
+            await binding.close()
+            throw LaunchError(type: "Runtime.InvalidEntrypoint", detail: "could not start \(command.executable): \(error)")
+        }
+        let instance = Instance(
+            id: id,
+            key: key,
+            log: log,
+            memorySize: memorySize,
+            child: child,
+            session: session,
+            binding: binding,
+            spawned: spawned
+        )
+        instance.watch()
+        return instance
+    }
+
+    private struct Command {
+        var executable: String
+        var arguments: [String]
+        var runtimeDirectory: String
+    }
+
+    /// What runs a runtime: Nimbus's bootstrap on the real interpreter, or the zip's `bootstrap`.
+    private func command(for runtime: String, codeDirectory: String) async throws(LaunchError) -> Command {
+        if let bootstrap = RuntimeBootstraps.path(for: runtime) {
+            let name = runtime.hasPrefix("python") ? "python3" : "node"
+            guard let interpreter = await interpreters.resolve(name) else {
+                throw LaunchError(type: "Runtime.Unknown", detail: "\(runtime) needs \(name), which is not installed on this host")
+            }
+            return Command(executable: interpreter, arguments: [bootstrap], runtimeDirectory: (bootstrap as NSString).deletingLastPathComponent)
+        }
+        let bootstrap = "\(codeDirectory)/bootstrap"
+        guard FileManager.default.fileExists(atPath: bootstrap) else {
+            throw LaunchError(type: "Runtime.InvalidEntrypoint", detail: "Couldn't find valid bootstrap(s): [\(bootstrap)]")
+        }
+        guard FileManager.default.isExecutableFile(atPath: bootstrap) else {
+            throw LaunchError(type: "Runtime.InvalidEntrypoint", detail: "fork/exec \(bootstrap): permission denied")
+        }
+        return Command(executable: bootstrap, arguments: [], runtimeDirectory: codeDirectory)
+    }
+
+    /// The real interpreters' folders first, so `python3` in a `provided` bootstrap is never a shim.
+    private func searchPath() async -> String {
+        var folders: [String] = []
+        for name in ["python3", "node"] {
+            if let path = await interpreters.resolve(name) {
+                let folder = (path as NSString).deletingLastPathComponent
+                if !folders.contains(folder) { folders.append(folder) }
+            }
+        }
+        return (folders + ["/usr/local/bin", "/usr/bin", "/bin"]).joined(separator: ":")
+    }
+}
+
+/// Why an instance could not be started; reported to the caller as the invocation's error.
+struct LaunchError: Error {
+    var type: String
+    var detail: String
+}
+
+/// Interpreter paths, resolved once per server.
+actor InterpreterCache {
+    private var resolved: [String: String?] = [:]
+
+    func resolve(_ name: String) async -> String? {
+        if let known = resolved[name] { return known }
+        let path = await Interpreter.resolve(name)
+        resolved[name] = path
+        return path
+    }
+}

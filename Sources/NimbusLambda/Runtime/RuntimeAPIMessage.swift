@@ -1,0 +1,76 @@
+import Foundation
+
+/// One HTTP request an instance sent to its Runtime API, as the listener read it.
+package struct RuntimeAPIRequest: Sendable {
+    package var method: String
+    package var path: String
+    /// `Lambda-Runtime-Function-Error-Type`, sent with error reports.
+    package var errorType: String?
+    package var body: [UInt8]
+    /// The body was longer than `RuntimeAPIRequest.maximumBody`; `body` is empty.
+    package var bodyTooLarge: Bool
+
+    package init(method: String, path: String, errorType: String? = nil, body: [UInt8] = [], bodyTooLarge: Bool = false) {
+        self.method = method
+        self.path = path
+        self.errorType = errorType
+        self.body = body
+        self.bodyTooLarge = bodyTooLarge
+    }
+
+    /// AWS's limit on a synchronous response: 6 MB.
+    package static let maximumBody = 6 * 1024 * 1024
+}
+
+/// The Runtime API's answer.
+package struct RuntimeAPIResponse: Sendable {
+    package var status: Int
+    package var headers: [(name: String, value: String)]
+    package var body: [UInt8]
+
+    package init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8]) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// `202 {"status":"OK"}`, the answer to an accepted response or error report.
+    static let accepted = RuntimeAPIResponse(status: 202, body: Array(#"{"status":"OK"}"#.utf8))
+
+    /// An error in the shape the Runtime API uses: `{"errorMessage":…,"errorType":…}`.
+    static func error(_ status: Int, type: String, message: String) -> RuntimeAPIResponse {
+        RuntimeAPIResponse(status: status, body: ErrorPayload(type: type, message: message).json)
+    }
+}
+
+/// What a Runtime API path asks for.
+enum RuntimeAPIRoute: Equatable {
+    case next
+    case response(requestID: String)
+    case error(requestID: String)
+    case initError
+
+    private static let prefix = "/2018-06-01/runtime/"
+
+    /// Reads the route from a method and path; `nil` for anything the Runtime API does not serve.
+    init?(method: String, path: String) {
+        guard path.hasPrefix(Self.prefix) else { return nil }
+        let rest = path.dropFirst(Self.prefix.count).split(separator: "?", maxSplits: 1).first ?? ""
+        let parts = rest.split(separator: "/", omittingEmptySubsequences: false)
+        switch (method, parts.count) {
+        case ("GET", 2) where parts == ["invocation", "next"]:
+            self = .next
+        case ("POST", 2) where parts == ["init", "error"]:
+            self = .initError
+        case ("POST", 3) where parts[0] == "invocation" && !parts[1].isEmpty:
+            let id = String(parts[1]).removingPercentEncoding ?? String(parts[1])
+            switch parts[2] {
+            case "response": self = .response(requestID: id)
+            case "error": self = .error(requestID: id)
+            default: return nil
+            }
+        default:
+            return nil
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package import NIOCore
+import NIOHTTP1
+import NIOPosix
+package import NimbusLambda
+
+/// The Runtime API's listeners: one port on 127.0.0.1 per instance, served on the server's
+/// event loops, so the port an instance is given is the only Runtime API it can reach.
+package struct RuntimeAPIServer: RuntimeAPIListener {
+    let group: any EventLoopGroup
+
+    package init(group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+        self.group = group
+    }
+
+    package func open(for session: RuntimeSession) async throws -> any RuntimeAPIBinding {
+        let channel = try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 8)
+            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(RuntimeAPIHandler(session: session))
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0)
+            .get()
+        return Binding(channel: channel)
+    }
+
+    private struct Binding: RuntimeAPIBinding {
+        let channel: any Channel
+
+        var address: String { "127.0.0.1:\(channel.localAddress?.port ?? 0)" }
+
+        func close() async {
+            try? await channel.close()
+        }
+    }
+}
+
+/// Reads one Runtime API request at a time (bodies up to 6 MB; beyond that only the fact
+/// that it was too large), hands it to the instance's session and writes its answer.
+final class RuntimeAPIHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let session: RuntimeSession
+    private var head: HTTPRequestHead?
+    private var body = ByteBuffer()
+    private var bodyTooLarge = false
+
+    init(session: RuntimeSession) {
+        self.session = session
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            self.head = head
+            body.clear()
+            bodyTooLarge = false
+        case .body(var chunk):
+            guard !bodyTooLarge else { return }
+            if body.readableBytes + chunk.readableBytes > RuntimeAPIRequest.maximumBody {
+                bodyTooLarge = true
+                body = ByteBuffer()
+            } else {
+                body.writeBuffer(&chunk)
+            }
+        case .end:
+            guard let head else { return }
+            self.head = nil
+            let request = RuntimeAPIRequest(
+                method: head.method.rawValue,
+                path: head.uri,
+                errorType: head.headers.first(name: "Lambda-Runtime-Function-Error-Type"),
+                body: body.readBytes(length: body.readableBytes) ?? [],
+                bodyTooLarge: bodyTooLarge
+            )
+            let keepAlive = head.isKeepAlive
+            let version = head.version
+            let bound = NIOLoopBound((context, self), eventLoop: context.eventLoop)
+            let eventLoop = context.eventLoop
+            session.handle(request) { response in
+                if eventLoop.inEventLoop {
+                    bound.value.1.write(response, version: version, keepAlive: keepAlive, context: bound.value.0)
+                } else {
+                    eventLoop.execute { bound.value.1.write(response, version: version, keepAlive: keepAlive, context: bound.value.0) }
+                }
+            }
+        }
+    }
+
+    private func write(_ response: RuntimeAPIResponse, version: HTTPVersion, keepAlive: Bool, context: ChannelHandlerContext) {
+        guard context.channel.isActive else { return }
+        var headers = HTTPHeaders()
+        for header in response.headers { headers.add(name: header.name, value: header.value) }
+        if !headers.contains(name: "Content-Type") { headers.add(name: "Content-Type", value: "application/json") }
+        headers.add(name: "Content-Length", value: String(response.body.count))
+        if !keepAlive { headers.add(name: "Connection", value: "close") }
+        let head = HTTPResponseHead(version: version, status: .init(statusCode: response.status), headers: headers)
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: response.body)))), promise: nil)
+        let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        if !keepAlive { done.whenComplete { _ in context.close(promise: nil) } }
+    }
+}

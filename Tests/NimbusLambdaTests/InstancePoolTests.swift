@@ -1,0 +1,111 @@
+import Logging
+import NimbusCore
+import NimbusSandbox
+import NimbusTesting
+import Testing
+
+@testable import NimbusLambda
+
+/// A Runtime API binding that listens nowhere: the pool never talks to it.
+private struct UnboundAPI: RuntimeAPIBinding {
+    var address: String { "127.0.0.1:0" }
+    func close() async {}
+}
+
+private struct DiscardingSink: LogSink {
+    func append(_ events: [NimbusCore.LogEvent], group: String, stream: String) async throws {}
+}
+
+/// An instance whose process is `sleep`: real enough to be stopped, never asked to run an event.
+private func instance(_ key: InstanceKey) throws -> Instance {
+    let id = String(UInt64.random(in: 0...UInt64.max), radix: 16)
+    let shipper = LogShipper(sink: DiscardingSink(), logger: .init(label: "test"))
+    let child = try ChildProcess(ProcessSpec(executable: "/bin/sleep", arguments: ["30"], confinement: Confinement(useNamespaces: false))) { _ in }
+    let instance = Instance(
+        id: id,
+        key: key,
+        log: InstanceLog(functionName: key.functionName, version: key.version, instanceID: id, shipper: shipper, clock: TestWallClock()),
+        memorySize: 128,
+        child: child,
+        session: RuntimeSession(),
+        binding: UnboundAPI(),
+        spawned: .now
+    )
+    instance.watch()
+    return instance
+}
+
+@Suite struct InstancePoolTests {
+    let v1 = InstanceKey(functionName: "fn", version: "$LATEST", revision: "r1")
+    let v2 = InstanceKey(functionName: "fn", version: "$LATEST", revision: "r2")
+
+    @Test func aReleasedInstanceIsReusedAndABusyOneIsNot() async throws {
+        let pool = InstancePool()
+        #expect(await pool.take(v1).instance == nil)
+        let first = try instance(v1)
+        await pool.admit(first)
+        // While `first` is busy, a second invocation needs a new instance: the pool scales out.
+        #expect(await pool.take(v1).instance == nil)
+        let second = try instance(v1)
+        await pool.admit(second)
+        #expect(await pool.release(first))
+        #expect(await pool.release(second))
+        // The most recently used comes back first.
+        #expect(await pool.take(v1).instance === second)
+        #expect(await pool.take(v1).instance === first)
+        #expect(await pool.counts == (live: 2, idle: 0))
+        for instance in await pool.drain() { await instance.stop() }
+    }
+
+    @Test func aNewConfigurationNeverRunsOnOldInstances() async throws {
+        let pool = InstancePool()
+        _ = await pool.take(v1)
+        let old = try instance(v1)
+        await pool.admit(old)
+        let busyOld = try instance(v1)
+        await pool.admit(busyOld)
+        #expect(await pool.release(old))
+
+        let (warm, outdated) = await pool.take(v2)
+        #expect(warm == nil)
+        #expect(outdated.map(\.id) == [old.id])
+        // The busy instance of the old configuration is refused when it comes back.
+        #expect(await !pool.release(busyOld))
+        for instance in outdated + [busyOld] { await instance.stop() }
+    }
+
+    @Test func deadInstancesAreSkipped() async throws {
+        let pool = InstancePool()
+        _ = await pool.take(v1)
+        let dying = try instance(v1)
+        await pool.admit(dying)
+        #expect(await pool.release(dying))
+        await dying.stop()
+        #expect(await pool.take(v1).instance == nil)
+        #expect(await pool.counts == (live: 0, idle: 0))
+    }
+
+    @Test func idleInstancesExpire() async throws {
+        let pool = InstancePool()
+        _ = await pool.take(v1)
+        let idle = try instance(v1)
+        await pool.admit(idle)
+        #expect(await pool.release(idle))
+        #expect(await pool.expired(idleFor: .seconds(60)).isEmpty)
+        let expired = await pool.expired(idleFor: .seconds(60), now: .now + .seconds(61))
+        #expect(expired.map(\.id) == [idle.id])
+        #expect(await pool.counts == (live: 0, idle: 0))
+        for instance in expired { await instance.stop() }
+    }
+
+    @Test func retiringAFunctionStopsItsIdleInstances() async throws {
+        let pool = InstancePool()
+        _ = await pool.take(v1)
+        let idle = try instance(v1)
+        await pool.admit(idle)
+        #expect(await pool.release(idle))
+        let retired = await pool.retire(functionName: "fn")
+        #expect(retired.map(\.id) == [idle.id])
+        for instance in retired { await instance.stop() }
+    }
+}
