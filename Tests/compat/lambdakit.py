@@ -11,6 +11,7 @@ import base64
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -190,6 +191,13 @@ def invoke(lam, name, payload=None, **arguments):
         log=base64.b64decode(log).decode(errors="replace") if log is not None else None,
         headers=headers,
     )
+
+
+def started_request_id(log):
+    """The request id of the `START RequestId: … Version: …` line in a log tail."""
+    match = re.search(r"^START RequestId: ([0-9a-f-]+) Version: ", log or "", re.M)
+    assert match, f"no START line in the log tail:\n{log}"
+    return match.group(1)
 
 
 def create_function(lam, name, zip_bytes, runtime="python3.12", handler="app.handler", **overrides):

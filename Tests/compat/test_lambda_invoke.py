@@ -8,6 +8,9 @@ import concurrent.futures
 import json
 import os
 import re
+import shutil
+import subprocess
+import sys
 import threading
 import time
 import urllib.parse
@@ -25,6 +28,7 @@ from lambdakit import (
     function_arn,
     invoke,
     make_zip,
+    started_request_id,
     update_code,
     update_configuration,
     zip_function,
@@ -160,8 +164,7 @@ def test_context_fields(lam, deploy):
     assert context["invoked_function_arn"] == function_arn(name)
     # AWS's python runtime (awslambdaric) gives the environment's string "128"; accept either spelling.
     assert str(context["memory_limit_in_mb"]) == "128"
-    # The request id a caller sees is the one the handler gets (and the one in the logs).
-    assert context["aws_request_id"] == result.request_id
+    assert UUID.match(context["aws_request_id"]), context["aws_request_id"]
     assert context["log_group_name"] == f"/aws/lambda/{name}"
     match = LOG_STREAM.match(context["log_stream_name"] or "")
     assert match, f"log stream {context['log_stream_name']!r} is not YYYY/MM/DD/[$LATEST]<hex>"
@@ -169,6 +172,18 @@ def test_context_fields(lam, deploy):
     now = time.time()
     assert day in {time.strftime("%Y/%m/%d", time.gmtime(now + delta)) for delta in (-3600, 0, 3600)}
     assert 0 < context["remaining_ms"] <= 7000
+
+
+def test_caller_handler_and_logs_share_one_request_id(lam, deploy):
+    # On AWS the Invoke response's x-amzn-RequestId is the invocation's id: the one the
+    # handler gets as aws_request_id and the one on the START/END/REPORT lines.
+    name = deploy()
+    result = invoke(lam, name, {"action": "context"}, LogType="Tail")
+    assert_ok(result)
+    assert result.payload["aws_request_id"] == started_request_id(result.log), result.log
+    assert result.request_id == result.payload["aws_request_id"], (
+        f"x-amzn-RequestId {result.request_id} is not the invocation's id {result.payload['aws_request_id']}"
+    )
 
 
 def test_invoked_function_arn_is_the_one_the_caller_used(lam, deploy):
@@ -408,8 +423,8 @@ def test_tail_logs_have_start_end_report_and_the_handlers_output(lam, deploy):
     cold = invoke(lam, name, {"action": "log", "line": line, "info": "info-message"}, LogType="Tail")
     assert_ok(cold)
     assert cold.log is not None, "no X-Amz-Log-Result for LogType=Tail"
-    rid = cold.request_id
     log = cold.log
+    rid = started_request_id(log)
     assert f"START RequestId: {rid} Version: $LATEST" in log, log
     assert line in log, log
     assert f"END RequestId: {rid}" in log, log
@@ -425,9 +440,20 @@ def test_tail_logs_have_start_end_report_and_the_handlers_output(lam, deploy):
     ), log
 
     warm = invoke(lam, name, {"action": "log", "line": "second", "info": "again"}, LogType="Tail")
-    warm_report = report_line(warm.log, warm.request_id)
+    warm_report = report_line(warm.log, started_request_id(warm.log))
     assert "Init Duration" not in warm_report, f"a warm invocation reported an Init Duration: {warm_report}"
     assert rid not in warm.log, "the tail of the second invocation holds the first one's lines"
+
+
+def test_report_max_memory_used_is_measured(lam, deploy):
+    name = deploy(MemorySize=256)
+    result = invoke(lam, name, {"action": "allocate", "mb": 60, "hold": 0}, LogType="Tail")
+    assert_ok(result)
+    report = report_line(result.log, started_request_id(result.log))
+    used = re.search(r"\tMax Memory Used: (\d+) MB", report)
+    assert used, report
+    # The handler held 60 MB on top of the interpreter; the peak is at least that.
+    assert 60 <= int(used.group(1)) <= 256, f"Max Memory Used is not the instance's peak memory: {report}"
 
 
 def test_no_log_result_without_tail(lam, deploy):
@@ -443,14 +469,16 @@ def test_tail_is_the_last_4_kb(lam, deploy):
     assert_ok(result)
     raw = base64.b64decode(result.headers["x-amz-log-result"])
     assert len(raw) <= 4096, f"LogResult holds {len(raw)} bytes; AWS returns the last 4 KB"
-    assert report_line(result.log, result.request_id)
+    last = result.log.rstrip("\n").splitlines()[-1]
+    assert last.startswith("REPORT RequestId: "), f"the tail does not end with the REPORT line: {result.log[-300:]!r}"
 
 
 def test_logs_reach_cloudwatch_logs(lam, deploy, client):
     name = deploy()
     line = f"to-cloudwatch-{uuid.uuid4().hex}"
-    result = invoke(lam, name, {"action": "log", "line": line, "info": "i"})
+    result = invoke(lam, name, {"action": "log", "line": line, "info": "i"}, LogType="Tail")
     assert_ok(result)
+    rid = started_request_id(result.log)
     logs = client("logs")
     deadline = time.monotonic() + 3
     messages = []
@@ -465,8 +493,8 @@ def test_logs_reach_cloudwatch_logs(lam, deploy, client):
             break
         time.sleep(0.2)
     assert any(line in message for message in messages), f"{line!r} not in the log group after 3 s: {messages}"
-    assert any(message.startswith(f"START RequestId: {result.request_id}") for message in messages), messages
-    assert any(message.startswith(f"REPORT RequestId: {result.request_id}") for message in messages), messages
+    assert any(message.startswith(f"START RequestId: {rid}") for message in messages), messages
+    assert any(message.startswith(f"REPORT RequestId: {rid}") for message in messages), messages
 
 
 # ---------------------------------------------------------------- SDKs and tools
@@ -479,20 +507,20 @@ def test_boto3_inside_the_function_talks_to_nimbus(lam, deploy):
     assert name in result.payload["names"]
 
 
+def aws_cli_major_version():
+    """1 or 2: `--cli-binary-format` exists only in v2 (v1 always sends blobs raw)."""
+    found = shutil.which("aws")
+    command = [found] if found else [sys.executable, "-m", "awscli"]
+    text = subprocess.run([*command, "--version"], capture_output=True, text=True, timeout=60).stdout
+    match = re.match(r"aws-cli/(\d+)\.", text.strip() or "")
+    return int(match.group(1)) if match else 1
+
+
 def test_aws_cli_invoke(aws_cli, deploy, tmp_path):
     name = deploy()
     out = tmp_path / "out.json"
-    printed = aws_cli(
-        "lambda",
-        "invoke",
-        "--function-name",
-        name,
-        "--payload",
-        '{"a":1}',
-        "--cli-binary-format",
-        "raw-in-base64-out",
-        str(out),
-    )
+    binary_format = ["--cli-binary-format", "raw-in-base64-out"] if aws_cli_major_version() >= 2 else []
+    printed = aws_cli("lambda", "invoke", "--function-name", name, "--payload", '{"a":1}', *binary_format, str(out))
     assert printed["StatusCode"] == 200
     assert printed["ExecutedVersion"] == "$LATEST"
     assert "FunctionError" not in printed
