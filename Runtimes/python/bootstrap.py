@@ -304,14 +304,6 @@ def _obj_from_dict(cls, d):
     return obj
 
 
-def _int_env(name):
-    value = os.environ.get(name)
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return value
-
-
 class LambdaContext(object):
     def __init__(
         self,
@@ -327,7 +319,8 @@ class LambdaContext(object):
         self.log_group_name = environ.get("AWS_LAMBDA_LOG_GROUP_NAME")
         self.log_stream_name = environ.get("AWS_LAMBDA_LOG_STREAM_NAME")
         self.function_name = environ.get("AWS_LAMBDA_FUNCTION_NAME")
-        self.memory_limit_in_mb = _int_env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE")
+        # A string, as AWS's own runtime client gives it.
+        self.memory_limit_in_mb = environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE")
         self.function_version = environ.get("AWS_LAMBDA_FUNCTION_VERSION")
         self.invoked_function_arn = invoked_function_arn
         self.tenant_id = tenant_id

@@ -51,7 +51,7 @@ package final class ChildProcess: Sendable {
         let lines = self.lines
         Task { for await line in lines { output(line) } }
     }
-    package func drainOutput() async { try? await Task.sleep(for: .milliseconds(2)) }
+    package func drainOutput() async {}
     package var usage: ResourceUsage { ResourceUsage(peakMemoryBytes: nil, outOfMemory: false) }
 
     package init(_ spec: ProcessSpec) throws(SandboxError) {

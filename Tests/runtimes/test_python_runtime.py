@@ -24,7 +24,7 @@ def handler(event, context):
         "function_version": context.function_version,
         "arn": context.invoked_function_arn,
         "memory": context.memory_limit_in_mb,
-        "memory_is_int": isinstance(context.memory_limit_in_mb, int),
+        "memory_is_str": isinstance(context.memory_limit_in_mb, str),
         "request_id": context.aws_request_id,
         "log_group": context.log_group_name,
         "log_stream": context.log_stream_name,
@@ -51,7 +51,7 @@ def test_echo_context_and_state(start_function, runtime_api):
     assert body["function_name"] == "fn"
     assert body["function_version"] == "$LATEST"
     assert body["arn"] == FUNCTION_ARN
-    assert body["memory"] == 256 and body["memory_is_int"]
+    assert body["memory"] == "256" and body["memory_is_str"]
     assert body["request_id"] == "req-1"
     assert body["log_group"] == "/aws/lambda/fn"
     assert body["log_stream"].startswith("2024/01/01/")

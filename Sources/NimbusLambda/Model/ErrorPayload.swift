@@ -16,7 +16,7 @@ struct ErrorPayload: Hashable {
     }
 
     static func timeoutText(_ seconds: Double) -> String {
-        "Task timed out after \(String(format: "%.2f", seconds)) seconds"
+        "Task timed out after \(seconds.twoDecimals) seconds"
     }
 
     /// The runtime process ended while it was initialising or handling an event.

@@ -33,7 +33,7 @@ extension LambdaService {
         guard type != "DryRun" else { return .init(statusCode: 204) }
 
         let invocation = Invocation(
-            requestID: UUID().uuidString.lowercased(),
+            requestID: context.requestID,
             payload: payload,
             deadlineMilliseconds: 0,
             invokedFunctionARN: name.qualifier.map { "\(name.arn(in: context.account)):\($0)" } ?? name.arn(in: context.account),
