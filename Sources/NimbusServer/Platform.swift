@@ -3,6 +3,7 @@ package import Hummingbird
 package import Logging
 package import NimbusCore
 import NimbusLambda
+import NimbusLogs
 import NimbusSTS
 package import NimbusStore
 import NimbusStoreSQLite
@@ -19,6 +20,9 @@ package struct Platform: Sendable {
     package let dispatcher: DispatchRegistry
     package let pipeline: EdgePipeline
     package let authMode: AuthMode
+    /// Where services write log lines (function output, access logs): the CloudWatch Logs
+    /// service, so that what is written is readable through the Logs API at once.
+    package let logSink: any LogSink
 
     /// Opens the data directory (creating it), migrates the store and builds the services.
     /// - Throws: `ConfigurationError` for an unusable configuration, `StoreError` if the store cannot open.
@@ -35,8 +39,9 @@ package struct Platform: Sendable {
         try await PlatformMigrations.recordStart(on: store, account: configuration.account, now: clock.now())
         let blobs = try FileBlobStore(root: dataDirectory + "/blobs")
         let dispatcher = DispatchRegistry()
+        let logs = try await LogsService(store: store, clock: clock)
         let lambda = try await LambdaService(store: store, blobs: blobs, codeRoot: dataDirectory + "/lambda/code", clock: clock)
-        let handlers: [any ServiceHandler] = [lambda, STSService()]
+        let handlers: [any ServiceHandler] = [lambda, logs, STSService()]
         let pipeline = EdgePipeline(
             router: OperationRouter(),
             authenticator: RequestAuthenticator(mode: authMode, clock: clock),
@@ -49,7 +54,8 @@ package struct Platform: Sendable {
             blobs: blobs,
             dispatcher: dispatcher,
             pipeline: pipeline,
-            authMode: authMode
+            authMode: authMode,
+            logSink: logs
         )
     }
 

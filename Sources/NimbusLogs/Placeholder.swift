@@ -1,2 +1,0 @@
-// Replaced by the NimbusLogs service.
-enum NimbusLogsPlaceholder {}
