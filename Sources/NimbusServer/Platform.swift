@@ -22,6 +22,9 @@ package struct Platform: Sendable {
     package let authMode: AuthMode
     /// Runs function instances; its background work runs as a service of the server.
     package let invoker: FunctionInvoker
+    /// Where services write log lines (function output, access logs): the CloudWatch Logs
+    /// service, so that what is written is readable through the Logs API at once.
+    package let logSink: any LogSink
 
     /// Opens the data directory (creating it), migrates the store and builds the services.
     /// - Throws: `ConfigurationError` for an unusable configuration, `StoreError` if the store cannot open.
@@ -57,7 +60,7 @@ package struct Platform: Sendable {
             invoker: invoker,
             clock: clock
         )
-        let handlers: [any ServiceHandler] = [lambda, STSService()]
+        let handlers: [any ServiceHandler] = [lambda, logs, STSService()]
         let pipeline = EdgePipeline(
             router: OperationRouter(),
             authenticator: RequestAuthenticator(mode: authMode, clock: clock),
@@ -71,7 +74,8 @@ package struct Platform: Sendable {
             dispatcher: dispatcher,
             pipeline: pipeline,
             authMode: authMode,
-            invoker: invoker
+            invoker: invoker,
+            logSink: logs
         )
     }
 
