@@ -52,15 +52,38 @@ struct EdgeClient: Sendable {
 
     /// Calls `target` (e.g. `Logs_20140328.FilterLogEvents`) with `input` as its JSON body.
     func call<Input: Encodable, Output: Decodable>(_ target: String, _ input: Input, as output: Output.Type) async throws(Failure) -> Output {
-        var request = URLRequest(url: endpoint)
-        request.httpMethod = "POST"
-        request.setValue("application/x-amz-json-1.1", forHTTPHeaderField: "Content-Type")
-        request.setValue(target, forHTTPHeaderField: "X-Amz-Target")
+        let body: Data
         do {
-            request.httpBody = try JSONEncoder().encode(input)
+            body = try JSONEncoder().encode(input)
         } catch {
             throw .unexpected("cannot encode the request: \(error)")
         }
+        let (_, _, data) = try await send(
+            "POST",
+            path: "/",
+            headers: ["Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": target],
+            body: body
+        )
+        do {
+            return try JSONDecoder().decode(Output.self, from: data)
+        } catch {
+            throw .unexpected("cannot decode the response: \(error)")
+        }
+    }
+
+    /// Sends one request (a REST API's path, e.g. Lambda's `/2015-03-31/functions/…`); returns
+    /// a 2xx answer's status, headers (lower-cased names) and body, or throws the AWS error.
+    func send(
+        _ method: String,
+        path: String,
+        headers: [String: String] = [:],
+        body: Data = Data()
+    ) async throws(Failure) -> (status: Int, headers: [String: String], body: Data) {
+        guard let url = URL(string: path, relativeTo: endpoint) else { throw .unexpected("bad path \(path)") }
+        var request = URLRequest(url: url)
+        request.httpMethod = method
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        request.httpBody = body
         let data: Data
         let response: URLResponse
         do {
@@ -70,20 +93,21 @@ struct EdgeClient: Sendable {
         } catch {
             throw .unreachable(endpoint: endpoint.absoluteString, reason: "\(error)")
         }
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        let http = response as? HTTPURLResponse
+        let status = http?.statusCode ?? 0
         guard (200..<300).contains(status) else {
             let body = try? JSONDecoder().decode(ErrorBody.self, from: data)
-            guard let type = body?.type else {
+            // awsJson names the error in the body's `__type`; restJson1 in `x-amzn-ErrorType` (`Code:…` at most).
+            let header = (http?.value(forHTTPHeaderField: "x-amzn-ErrorType")).map { String($0.split(separator: ":").first ?? "") }
+            guard let type = body?.type ?? header else {
                 throw .unexpected("HTTP \(status): \(String(decoding: data.prefix(200), as: UTF8.self))")
             }
             // `__type` may be namespaced: `com.amazonaws.logs#ResourceNotFoundException`.
             throw .aws(code: String(type.split(separator: "#").last ?? Substring(type)), message: body?.message ?? body?.capitalMessage ?? "")
         }
-        do {
-            return try JSONDecoder().decode(Output.self, from: data)
-        } catch {
-            throw .unexpected("cannot decode the response: \(error)")
-        }
+        var lowered: [String: String] = [:]
+        for case let (name as String, value as String) in http?.allHeaderFields ?? [:] { lowered[name.lowercased()] = value }
+        return (status, lowered, data)
     }
 
     private struct ErrorBody: Decodable {

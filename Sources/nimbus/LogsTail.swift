@@ -26,8 +26,7 @@ extension Nimbus.Logs {
         @Option(help: "How far back to start: a number and a unit, s, m, h, d or w (e.g. 30s, 10m, 2h).")
         var since = LookBack(milliseconds: 600_000, text: "10m")
 
-        @Option(help: "The server's URL. [env: NIMBUS_ENDPOINT] (default: http://127.0.0.1:4566)")
-        var endpoint: String?
+        @OptionGroup var server: EndpointOption
 
         /// The log group `target` names.
         var logGroup: String { target.hasPrefix("/") ? target : "/aws/lambda/\(target)" }
@@ -41,11 +40,7 @@ extension Nimbus.Logs {
         }
 
         func run() async throws {
-            let url = endpoint ?? ProcessInfo.processInfo.environment["NIMBUS_ENDPOINT"] ?? "http://127.0.0.1:4566"
-            guard let base = URL(string: url), base.scheme == "http" || base.scheme == "https", base.host != nil else {
-                throw ValidationError("--endpoint must be an http(s) URL, got '\(url)'")
-            }
-            let client = EdgeClient(endpoint: base)
+            let client = try server.client()
             let startTime = Int64(Date().timeIntervalSince1970 * 1000) - since.milliseconds
             do throws(EdgeClient.Failure) {
                 if follow {
