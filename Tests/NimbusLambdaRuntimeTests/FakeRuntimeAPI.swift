@@ -90,7 +90,7 @@ final class FakeRuntimeAPI: Sendable {
     }
 
     private init(script: [Next], framing: Framing, postStatus: Int) throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_INET, streamSocket, 0)
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
@@ -194,7 +194,7 @@ final class FakeRuntimeAPI: Sendable {
             let bytes = Array(response.utf8)
             var sent = 0
             while sent < bytes.count {
-                let n = bytes[sent...].withUnsafeBytes { send(connection, $0.baseAddress!, $0.count, Int32(MSG_NOSIGNAL)) }
+                let n = bytes[sent...].withUnsafeBytes { send(connection, $0.baseAddress!, $0.count, noSignal) }
                 guard n > 0 else { return }
                 sent += n
             }
@@ -237,3 +237,11 @@ final class FakeRuntimeAPI: Sendable {
         return true
     }
 }
+
+#if canImport(Glibc)
+private let streamSocket = Int32(SOCK_STREAM.rawValue)
+private let noSignal = Int32(MSG_NOSIGNAL)
+#else
+private let streamSocket = SOCK_STREAM
+private let noSignal: Int32 = 0  // Darwin has no MSG_NOSIGNAL; no test closes the client mid-response
+#endif

@@ -21,14 +21,17 @@ struct LogWriter: Sendable {
     /// Standard output, written with one `write(2)` per line: the line is in the log at once,
     /// whatever the buffering of `print`.
     static let standardOutput = LogWriter { line in
-        var remaining = line.utf8[...]
-        while !remaining.isEmpty {
-            let written = remaining.withContiguousStorageIfAvailable { write(1, $0.baseAddress!, $0.count) } ?? -1
-            if written < 0 {
-                if errno == EINTR { continue }
-                return
+        var line = line
+        line.withUTF8 { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = write(1, bytes.baseAddress! + offset, bytes.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return  // nowhere left to say so
+                }
+                offset += written
             }
-            remaining = remaining.dropFirst(written)
         }
     }
 
