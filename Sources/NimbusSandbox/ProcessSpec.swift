@@ -7,31 +7,23 @@ package struct ProcessSpec: Sendable {
     package var environment: [String: String]
     package var workingDirectory: String
     package var limits: ResourceLimits
+    /// The cgroup, namespace and temporary-directory confinement; each part applies where the host offers it
+    /// (`ChildProcess.capabilities`).
+    package var confinement: Confinement
 
     package init(
         executable: String,
         arguments: [String] = [],
         environment: [String: String] = [:],
         workingDirectory: String = "/",
-        limits: ResourceLimits = ResourceLimits()
+        limits: ResourceLimits = ResourceLimits(),
+        confinement: Confinement = Confinement()
     ) {
         self.executable = executable
         self.arguments = arguments
         self.environment = environment
         self.workingDirectory = workingDirectory
         self.limits = limits
-    }
-}
-
-/// Resource limits applied to the child before its program starts (`setrlimit` semantics).
-///
-/// Defaults are AWS Lambda's: 1,024 open files and 1,024 processes.
-package struct ResourceLimits: Sendable, Hashable {
-    package var openFiles: Int = 1024
-    package var processes: Int = 1024
-
-    package init(openFiles: Int = 1024, processes: Int = 1024) {
-        self.openFiles = openFiles
-        self.processes = processes
+        self.confinement = confinement
     }
 }
