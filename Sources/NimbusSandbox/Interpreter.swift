@@ -35,7 +35,13 @@ package enum Interpreter {
         if let path { environment["PATH"] = path }
         for key in ["PYENV_ROOT", "PYENV_VERSION"] { environment[key] = ProcessInfo.processInfo.environment[key] }
         let first = Mutex<String?>(nil)
-        let spec = ProcessSpec(executable: executable, arguments: arguments, environment: environment)
+        // A question to the host's own interpreter: no confinement needed, and none of its start-up cost.
+        let spec = ProcessSpec(
+            executable: executable,
+            arguments: arguments,
+            environment: environment,
+            confinement: Confinement(useNamespaces: false, useCgroups: false)
+        )
         guard let child = try? ChildProcess(spec, output: { line in first.withLock { $0 = $0 ?? line } }) else { return nil }
         // The deadline kills a hung interpreter, which also closes its output.
         guard case .exited(0) = await child.exit(within: .seconds(10)).exit else { return nil }
