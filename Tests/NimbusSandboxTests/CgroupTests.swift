@@ -26,6 +26,7 @@ import Glibc
         let usage = child.usage
         #expect(usage.outOfMemory)
         #expect((usage.peakMemoryBytes ?? 0) >= 60 * Self.megabyte, "\(usage)")
+        #expect(child.cleanupFailures.isEmpty)
         await child.outputFinished()
         #expect(!output.received.contains("survived"))
     }
@@ -82,6 +83,7 @@ import Glibc
         child.kill()
         #expect(await child.exit() == .signalled(SIGKILL))
         #expect(sleepers(sleep).isEmpty)
+        #expect(child.cleanupFailures.isEmpty)
     }
 
     @Test(.enabled(if: ChildProcess.capabilities.cgroupVersion == 1 && ChildProcess.capabilities.cgroupControllers.count == 3))
