@@ -65,6 +65,16 @@ import Glibc
         #expect(output.received == ["no newline"])
     }
 
+    @Test func drainReturnsWhileTheChildKeepsPrinting() async throws {
+        // A drain reads what the pipe held when it was called, so a child that never stops cannot hold it.
+        let spec = ProcessSpec(executable: "/bin/sh", arguments: ["-c", "seq 1 300000"], confinement: Confinement(useNamespaces: false))
+        let (child, output) = try start(spec)
+        for _ in 0..<200 { await child.drainOutput() }
+        #expect(await child.exit() == .exited(0))
+        await child.outputFinished()
+        #expect(output.received == (1...300_000).map(String.init))
+    }
+
     @Test func longLinesAreSplitIntoChunks() async throws {
         let script = "head -c 600000 /dev/zero | tr '\\\\0' a; echo; head -c 262144 /dev/zero | tr '\\\\0' b; echo; echo end"
         let (child, output) = try start(ProcessSpec(executable: "/bin/sh", arguments: ["-c", script]))
