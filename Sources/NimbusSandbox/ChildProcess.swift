@@ -5,16 +5,17 @@ import Synchronization
 import Glibc
 #endif
 
-/// A running confined child process: its own process group, an environment made only of
-/// what `ProcessSpec` gives it, AWS's resource limits, and its stdout and stderr merged into
-/// a stream of lines.
+/// A running confined child process.
 ///
-/// Limits are set by `prlimit(1)`, which applies them and then execs the program, so they
-/// hold from the program's first instruction. Killing the process kills its whole group.
+/// The jailer's steps, each in its own file: a private temporary directory (`TemporaryDirectory`), mount and pid
+/// namespaces (`Namespaces`, through bubblewrap), rlimits (`ResourceLimits`, through `prlimit`), an environment made
+/// only of the spec's (`Environment`), a clean descriptor table and its own session (`Spawn`), and a cgroup with
+/// memory, cpu and pids limits (`Cgroup`). What the host lacks is polled instead (`Watchdog`); `capabilities` says
+/// which mechanisms this host offers. Its stdout and stderr are merged and delivered line by line (`OutputReader`).
+///
+/// When the child ends, or is killed, everything left of its tree is killed, its cgroup and temporary directory are
+/// removed, and only then does `exit()` return: `usage` is final from then on.
 package final class ChildProcess: Sendable {
-    /// One line the child printed, without its newline.
-    package typealias Line = String
-
     /// How the child ended.
     package enum Exit: Sendable, Hashable {
         case exited(Int32)
@@ -22,104 +23,145 @@ package final class ChildProcess: Sendable {
     }
 
     package let pid: Int32
-    /// Every line the child writes to stdout or stderr, in order; finishes when both close.
-    package let lines: AsyncStream<Line>
-    private let exitStatus: Mutex<ExitWaiters>
+    /// The host path of the child's `/tmp` (`TMPDIR` without namespaces); `nil` without `temporaryDirectoryRoot`.
+    package let temporaryDirectory: String?
+    private let reader: OutputReader
+    private let cgroup: Cgroup?
+    private let namespaced: Bool
+    private let state = Mutex(State())
 
-    private struct ExitWaiters {
+    private struct State {
         var exit: Exit?
         var waiters: [CheckedContinuation<Exit, Never>] = []
+        /// Set once `waitpid` has reaped the child: its pid may belong to someone else from then on.
+        var reaped = false
+        var usage = ResourceUsage()
+        var polledPeak: Int?
+        var cleanupFailures: [SandboxError] = []
+        var watch: UInt64?
     }
 
-    /// glibc's `posix_spawn_file_actions_addchdir_np` (2.29+), which Swift's Glibc module does not
-    /// export: the child changes directory between fork and exec, with no shell in between.
-    private static let addChdir: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32)? = {
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np") else { return nil }
-        return unsafeBitCast(
-            symbol,
-            to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32).self
+    /// The mechanisms this host offers, detected on first use (the server logs them at start).
+    package static var capabilities: SandboxCapabilities {
+        let cgroups = CgroupHierarchy.detected
+        return SandboxCapabilities(
+            cgroupVersion: cgroups?.version,
+            cgroupControllers: cgroups?.available ?? [],
+            namespaces: Namespaces.probe.works,
+            bubblewrapVersion: Namespaces.probe.version,
+            tmpSizeLimit: true,
+            tmpfsSizeLimit: Namespaces.probe.works && Namespaces.probe.tmpfsSize
         )
-    }()
-
-    /// The path of `prlimit`, which applies the limits before the program runs.
-    static let limiter = ["/usr/bin/prlimit", "/bin/prlimit"].first { FileManager.default.isExecutableFile(atPath: $0) }
-
-    /// Starts `spec`.
-    /// - Throws: `SandboxError` naming the step that failed (pipe, missing executable, spawn).
-    package convenience init(_ spec: ProcessSpec, output: @escaping @Sendable (String) -> Void) throws(SandboxError) {
-        try self.init(spec)
-        let lines = self.lines
-        Task { for await line in lines { output(line) } }
     }
-    package func drainOutput() async {}
-    package var usage: ResourceUsage { ResourceUsage(peakMemoryBytes: nil, outOfMemory: false) }
 
-    package init(_ spec: ProcessSpec) throws(SandboxError) {
+    /// Starts `spec`, confined, calling `output` once per line it prints (see `OutputReader`).
+    /// - Throws: `SandboxError` naming the step that failed and its path and errno; nothing is left behind then.
+    package init(_ spec: ProcessSpec, output: @escaping @Sendable (String) -> Void) throws(SandboxError) {
         guard FileManager.default.isExecutableFile(atPath: spec.executable) else {
             throw SandboxError(code: .missingExecutable, path: spec.executable, errno: ENOENT)
         }
-        var output: [Int32] = [0, 0]
-        guard pipe(&output) == 0 else { throw SandboxError(code: .pipe, path: spec.executable, errno: errno) }
-        _ = fcntl(output[0], F_SETFD, FD_CLOEXEC)
-
-        var command = [spec.executable] + spec.arguments
-        if let limiter = Self.limiter {
-            command = [limiter, "--nofile=\(spec.limits.openFiles)", "--nproc=\(spec.limits.processes)", "--"] + command
+        let confinement = spec.confinement
+        var temporary: TemporaryDirectory?
+        var cgroup: Cgroup?
+        var descriptors: [Int32] = [-1, -1]
+        let started: (pid: pid_t, reader: OutputReader, namespaced: Bool)
+        do throws(SandboxError) {
+            if let root = confinement.temporaryDirectoryRoot { temporary = try TemporaryDirectory.create(under: root) }
+            var command = [spec.executable] + spec.arguments
+            var namespaced = false
+            if confinement.useNamespaces,
+                let wrapped = try Namespaces.wrapping(
+                    command,
+                    confinement: confinement,
+                    workingDirectory: spec.workingDirectory,
+                    temporaryDirectory: temporary?.path,
+                    environment: spec.environment
+                )
+            {
+                command = wrapped
+                namespaced = true
+            }
+            command = spec.limits.wrapping(command)
+            let environment = Environment.entries(spec.environment, privateTemporaryDirectory: namespaced ? nil : temporary?.path)
+            cgroup = try Cgroup.create(for: confinement)
+            let failure = Spawn.pipe(&descriptors, flags: O_CLOEXEC)
+            guard failure == 0 else { throw SandboxError(code: .pipe, path: spec.executable, errno: failure) }
+            let reader = try OutputReader(descriptors[0], output: output)
+            descriptors[0] = -1
+            let output = descriptors[1]
+            let pid = try Cgroup.spawn(into: cgroup) { () throws(SandboxError) in
+                try Spawn.start(command, environment: environment, workingDirectory: spec.workingDirectory, output: output)
+            }
+            close(descriptors[1])
+            descriptors[1] = -1
+            started = (pid, reader, namespaced)
+        } catch {
+            for descriptor in descriptors where descriptor >= 0 { close(descriptor) }
+            try? cgroup?.remove()
+            try? temporary?.remove()
+            throw error
         }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, output[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, output[1], 2)
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        guard let addChdir = Self.addChdir, addChdir(&actions, spec.workingDirectory) == 0 else {
-            close(output[0])
-            close(output[1])
-            throw SandboxError(code: .spawn, path: spec.workingDirectory, errno: ENOSYS)
-        }
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setpgroup(&attributes, 0)
-        var defaults = sigset_t()
-        sigfillset(&defaults)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-
-        let argv = command.map { strdup($0) } + [nil]
-        let envp = spec.environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            for pointer in argv + envp { free(pointer) }
-        }
-        var child: pid_t = 0
-        let result = posix_spawn(&child, command[0], &actions, &attributes, argv, envp)
-        close(output[1])
-        guard result == 0 else {
-            close(output[0])
-            throw SandboxError(code: .spawn, path: spec.executable, errno: result)
-        }
-        pid = child
-        exitStatus = Mutex(ExitWaiters())
-        lines = Self.readLines(from: output[0])
-        Self.reap(child) { [self] exit in finish(with: exit) }
+        pid = started.pid
+        reader = started.reader
+        namespaced = started.namespaced
+        temporaryDirectory = temporary?.path
+        self.cgroup = cgroup
+        watch(confinement)
+        Thread { [self] in reap() }.start()
     }
 
-    private func finish(with exit: Exit) {
-        let waiters = exitStatus.withLock { state in
-            state.exit = exit
-            defer { state.waiters = [] }
-            return state.waiters
+    /// Registers with the watchdog what the kernel does not enforce or measure here.
+    private func watch(_ confinement: Confinement) {
+        let pollTree = cgroup?.directories["memory"] == nil
+        let pollCgroup = !pollTree && cgroup?.peakMemoryBytes == nil
+        let temporaryLimit = temporaryDirectory == nil ? nil : confinement.temporaryDirectoryBytes
+        guard pollTree || pollCgroup || temporaryLimit != nil else { return }
+        let memoryLimit = confinement.memoryLimitBytes
+        let id = Watchdog.shared.add { [self] tick in
+            if pollTree {
+                let bytes = tick.processes.tree(of: pid).reduce(0) { $0 + $1.residentBytes }
+                let over = memoryLimit.map { bytes > $0 } ?? false
+                record(peak: bytes) { if over { $0.outOfMemory = true } }
+                if over { kill() }
+            }
+            if pollCgroup, let bytes = cgroup?.currentMemoryBytes {
+                record(peak: bytes) { _ in }
+            }
+            if let temporaryLimit, let temporaryDirectory, tick.number % 5 == 0,
+                TemporaryDirectory(path: temporaryDirectory).allocatedBytes() > temporaryLimit
+            {
+                record(peak: nil) { $0.temporaryDirectoryExceeded = true }
+                kill()
+            }
         }
-        for waiter in waiters { waiter.resume(returning: exit) }
+        state.withLock { $0.watch = id }
     }
 
-    /// Waits for the child to end.
+    private func record(peak: Int?, _ update: (inout ResourceUsage) -> Void) {
+        state.withLock { state in
+            guard !state.reaped else { return }
+            if let peak { state.polledPeak = max(state.polledPeak ?? 0, peak) }
+            update(&state.usage)
+        }
+    }
+
+    /// Returns once every byte the child wrote to its stdout or stderr before this call has gone through `output`.
+    ///
+    /// A partial line (no newline yet) stays pending unless the child has exited. This is how a caller attributes
+    /// what the child printed just before it answered a request.
+    package func drainOutput() async {
+        await reader.drain()
+    }
+
+    /// Returns once the output pipe has closed (every holder of it has exited) and every line has been delivered.
+    package func outputFinished() async {
+        await reader.finished()
+    }
+
+    /// Waits for the child to end and its confinement to be torn down.
     package func exit() async -> Exit {
         await withCheckedContinuation { continuation in
-            let finished = exitStatus.withLock { state -> Exit? in
+            let finished = state.withLock { state -> Exit? in
                 if let exit = state.exit { return exit }
                 state.waiters.append(continuation)
                 return nil
@@ -128,12 +170,7 @@ package final class ChildProcess: Sendable {
         }
     }
 
-    /// Sends SIGKILL to the child's whole process group (its children die with it).
-    package func kill() {
-        _ = Glibc.kill(-pid, SIGKILL)
-    }
-
-    /// Waits for the child to end, killing it (and its group) when `timeout` passes first.
+    /// Waits for the child to end, killing it (and its tree) when `timeout` passes first.
     /// - Returns: the exit, and whether the deadline killed it.
     package func exit(within timeout: Duration) async -> (exit: Exit, timedOut: Bool) {
         let timer = Task {
@@ -146,38 +183,82 @@ package final class ChildProcess: Sendable {
         return (exit, timedOut)
     }
 
-    /// Reads `descriptor` on a thread of its own and splits it into lines.
-    private static func readLines(from descriptor: Int32) -> AsyncStream<Line> {
-        AsyncStream { continuation in
-            let thread = Thread {
-                var pending: [UInt8] = []
-                var buffer = [UInt8](repeating: 0, count: 65_536)
-                while true {
-                    let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-                    if count < 0, errno == EINTR { continue }
-                    guard count > 0 else { break }
-                    pending.append(contentsOf: buffer[0..<count])
-                    while let newline = pending.firstIndex(of: 10) {
-                        continuation.yield(String(decoding: pending[..<newline], as: UTF8.self))
-                        pending.removeSubrange(...newline)
-                    }
-                }
-                if !pending.isEmpty { continuation.yield(String(decoding: pending, as: UTF8.self)) }
-                close(descriptor)
-                continuation.finish()
-            }
-            thread.start()
+    /// SIGKILLs the child's whole tree: its process group, its cgroup, and (with namespaces) its pid namespace.
+    package func kill() {
+        let alive = state.withLock { state in
+            guard !state.reaped else { return false }
+            _ = Glibc.kill(-pid, SIGKILL)
+            _ = Glibc.kill(pid, SIGKILL)
+            return true
+        }
+        guard alive else { return }
+        if let cgroup {
+            cgroup.signalAll()
+        } else if !namespaced {
+            // Descendants that left the process group with setsid are still the child's descendants.
+            for process in ProcessTable.scan().tree(of: pid) where process.pid != pid { _ = Glibc.kill(process.pid, SIGKILL) }
         }
     }
 
-    /// Waits for `pid` on a thread of its own and reports how it ended.
-    private static func reap(_ pid: pid_t, _ report: @escaping @Sendable (Exit) -> Void) {
-        let thread = Thread {
+    /// What the child used; final once `exit()` has returned.
+    package var usage: ResourceUsage {
+        let (ended, recorded, polledPeak) = state.withLock { ($0.exit != nil, $0.usage, $0.polledPeak) }
+        if ended { return recorded }
+        var usage = recorded
+        usage.peakMemoryBytes = [cgroup?.peakMemoryBytes, polledPeak].compactMap { $0 }.max()
+        if cgroup?.oomKilled == true { usage.outOfMemory = true }
+        return usage
+    }
+
+    /// What went wrong tearing the child's confinement down (a cgroup or directory that could not be removed).
+    package var cleanupFailures: [SandboxError] {
+        state.withLock { $0.cleanupFailures }
+    }
+
+    /// Waits for the child on a thread of its own, tears its confinement down, then reports how it ended.
+    private func reap() {
+        var info = siginfo_t()
+        while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) < 0, errno == EINTR {}
+        if let watch = state.withLock({ $0.watch }) { Watchdog.shared.remove(watch) }
+        let status = state.withLock { state in
+            // The zombie keeps the group id reserved, so this reaches only what is left of the child's group.
+            _ = Glibc.kill(-pid, SIGKILL)
             var status: Int32 = 0
             while waitpid(pid, &status, 0) < 0, errno == EINTR {}
-            let signal = status & 0x7F
-            report(signal == 0 ? .exited((status >> 8) & 0xFF) : .signalled(signal))
+            state.reaped = true
+            return status
         }
-        thread.start()
+        let signal = status & 0x7F
+        let direct: Exit = signal == 0 ? .exited((status >> 8) & 0xFF) : .signalled(signal)
+        let exit = namespaced ? Namespaces.programExit(direct) : direct
+
+        var failures: [SandboxError] = []
+        var usage = state.withLock { state in
+            var usage = state.usage
+            usage.peakMemoryBytes = state.polledPeak
+            return usage
+        }
+        if let cgroup {
+            do { try cgroup.killAll() } catch { failures.append(error) }
+            if let peak = cgroup.peakMemoryBytes { usage.peakMemoryBytes = max(usage.peakMemoryBytes ?? 0, peak) }
+            if let oomKilled = cgroup.oomKilled {
+                usage.outOfMemory = usage.outOfMemory || oomKilled
+            } else if cgroup.hitMemoryLimit, exit == .signalled(SIGKILL) {
+                usage.outOfMemory = true
+            }
+            do { try cgroup.remove() } catch { failures.append(error) }
+        }
+        if let temporaryDirectory {
+            do { try TemporaryDirectory(path: temporaryDirectory).remove() } catch { failures.append(error) }
+        }
+        reader.childExited()
+        let waiters = state.withLock { state in
+            state.exit = exit
+            state.usage = usage
+            state.cleanupFailures = failures
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume(returning: exit) }
     }
 }

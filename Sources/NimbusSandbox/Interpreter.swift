@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Finds the real interpreter behind a command name, so instances exec it directly.
 ///
@@ -33,15 +34,19 @@ package enum Interpreter {
         var environment = ["HOME": ProcessInfo.processInfo.environment["HOME"] ?? "/"]
         if let path { environment["PATH"] = path }
         for key in ["PYENV_ROOT", "PYENV_VERSION"] { environment[key] = ProcessInfo.processInfo.environment[key] }
-        guard let child = try? ChildProcess(ProcessSpec(executable: executable, arguments: arguments, environment: environment)) else {
-            return nil
-        }
-        // The deadline runs alongside the read, so a hung interpreter is killed and its output closes.
-        async let outcome = child.exit(within: .seconds(10))
-        var first: String?
-        for await line in child.lines where first == nil { first = line }
-        guard case .exited(0) = await outcome.exit else { return nil }
-        return first?.trimmingCharacters(in: .whitespaces)
+        let first = Mutex<String?>(nil)
+        // A question to the host's own interpreter: no confinement needed, and none of its start-up cost.
+        let spec = ProcessSpec(
+            executable: executable,
+            arguments: arguments,
+            environment: environment,
+            confinement: Confinement(useNamespaces: false, useCgroups: false)
+        )
+        guard let child = try? ChildProcess(spec, output: { line in first.withLock { $0 = $0 ?? line } }) else { return nil }
+        // The deadline kills a hung interpreter, which also closes its output.
+        guard case .exited(0) = await child.exit(within: .seconds(10)).exit else { return nil }
+        await child.outputFinished()
+        return first.withLock { $0 }?.trimmingCharacters(in: .whitespaces)
     }
 
     private static func realPath(_ path: String) -> String {

@@ -2,53 +2,91 @@ import Foundation
 import NimbusSandbox
 import Testing
 
-@Suite struct ChildProcessTests {
-    private func collect(_ child: ChildProcess) async -> [String] {
-        var lines: [String] = []
-        for await line in child.lines { lines.append(line) }
-        return lines
-    }
+#if canImport(Glibc)
+import Glibc
+#endif
 
-    @Test func streamsLinesAndReportsTheExitCode() async throws {
-        let child = try ChildProcess(ProcessSpec(executable: "/bin/sh", arguments: ["-c", "echo one; echo two >&2; printf three; exit 3"]))
-        #expect(await collect(child) == ["one", "two", "three"])
+@Suite struct ChildProcessTests {
+    @Test(arguments: [true, false]) func deliversLinesAndReportsTheExitCode(namespaces: Bool) async throws {
+        let spec = ProcessSpec(
+            executable: "/bin/sh",
+            arguments: ["-c", "echo one; echo two >&2; printf three; exit 3"],
+            confinement: Confinement(useNamespaces: namespaces)
+        )
+        let (child, output) = try start(spec)
         #expect(await child.exit() == .exited(3))
+        await child.outputFinished()
+        #expect(output.received == ["one", "two", "three"])
     }
 
     @Test func environmentIsOnlyWhatTheSpecGives() async throws {
-        let child = try ChildProcess(ProcessSpec(executable: "/usr/bin/env", environment: ["ONLY": "this"]))
-        #expect(await collect(child) == ["ONLY=this"])
+        let (child, output) = try start(ProcessSpec(executable: "/usr/bin/env", environment: ["ONLY": "this"]))
         #expect(await child.exit() == .exited(0))
+        await child.outputFinished()
+        #expect(output.received == ["ONLY=this"])
     }
 
     @Test func limitsAndWorkingDirectoryApplyFromTheStart() async throws {
         let spec = ProcessSpec(
             executable: "/bin/sh",
             arguments: ["-c", "grep -E '^Max (open files|processes) ' /proc/self/limits | awk '{print $(NF-2)}'; pwd"],
-            workingDirectory: "/tmp",
+            workingDirectory: "/usr",
             limits: ResourceLimits(openFiles: 777, processes: 333)
         )
-        let child = try ChildProcess(spec)
-        let lines = await collect(child)
+        let (child, output) = try start(spec)
+        #expect(await child.exit() == .exited(0))
+        await child.outputFinished()
         // /proc/self/limits lists processes before open files.
-        #expect(lines == ["333", "777", "/tmp"], "\(lines)")
+        #expect(output.received == ["333", "777", "/usr"])
     }
 
-    @Test func timeoutKillsTheWholeProcessGroup() async throws {
-        let marker = FileManager.default.temporaryDirectory.appendingPathComponent("sandbox-\(UUID().uuidString)").path
-        // The grandchild would create the marker after 2 s if it survived its parent's group kill.
-        let script = "(sleep 2; touch \(marker)) & sleep 30"
-        let child = try ChildProcess(ProcessSpec(executable: "/bin/sh", arguments: ["-c", script]))
+    @Test func onlyTheStandardDescriptorsAreInherited() async throws {
+        // A descriptor the server opened without O_CLOEXEC must not reach the child.
+        let leaked = open("/dev/null", O_RDONLY)
+        defer { close(leaked) }
+        let spec = ProcessSpec(executable: "/bin/sh", arguments: ["-c", "ls /proc/self/fd"], confinement: Confinement(useNamespaces: false))
+        let (child, output) = try start(spec)
+        #expect(await child.exit() == .exited(0))
+        await child.outputFinished()
+        // 3 is the directory ls itself opened to list the others.
+        #expect(output.received == ["0", "1", "2", "3"])
+    }
+
+    @Test(arguments: [true, false]) func timeoutKillsTheWholeTree(namespaces: Bool) async throws {
+        let sleep = uniqueSleep(seconds: 30)
+        // The grandchild leaves the process group; only the cgroup or the pid namespace still holds it.
+        let spec = ProcessSpec(
+            executable: "/bin/sh",
+            arguments: ["-c", "setsid sleep \(sleep) & sleep \(sleep)"],
+            confinement: Confinement(useNamespaces: namespaces)
+        )
+        let (child, _) = try start(spec)
+        #expect(await eventually { sleepers(sleep).count == 2 })
         let started = ContinuousClock.now
-        let result = await child.exit(within: .milliseconds(300))
+        let result = await child.exit(within: .milliseconds(100))
         #expect(result.timedOut)
         #expect(result.exit == .signalled(SIGKILL))
         #expect(ContinuousClock.now - started < .seconds(5))
-        try await Task.sleep(for: .milliseconds(2500))
-        #expect(!FileManager.default.fileExists(atPath: marker))
+        #expect(await eventually { sleepers(sleep).isEmpty })
     }
 
     @Test func missingExecutableIsATypedError() {
-        #expect(throws: SandboxError.self) { try ChildProcess(ProcessSpec(executable: "/no/such/program")) }
+        #expect(throws: SandboxError(code: .missingExecutable, path: "/no/such/program", errno: ENOENT)) {
+            try ChildProcess(ProcessSpec(executable: "/no/such/program"), output: { _ in })
+        }
+    }
+
+    @Test(.enabled(if: hostHasNamespaces)) func missingReadOnlyPathIsATypedError() throws {
+        let spec = ProcessSpec(executable: "/bin/true", confinement: Confinement(readOnlyPaths: ["/no/such/code"]))
+        #expect(throws: SandboxError(code: .missingReadOnlyPath, path: "/no/such/code", errno: ENOENT)) {
+            try ChildProcess(spec, output: { _ in })
+        }
+    }
+
+    @Test func capabilitiesDescribeTheHost() {
+        let capabilities = ChildProcess.capabilities
+        print("sandbox capabilities: \(capabilities)")
+        if capabilities.namespaces { #expect(capabilities.bubblewrapVersion != nil) }
+        if let version = capabilities.cgroupVersion { #expect([1, 2].contains(version) && !capabilities.cgroupControllers.isEmpty) }
     }
 }

@@ -9,10 +9,10 @@ import Testing
         #expect(!python.contains("/shims/"))
         let firstLine = try String(contentsOfFile: python, encoding: .isoLatin1).prefix(2)
         #expect(firstLine != "#!", "\(python) is a script, not the interpreter")
-        let child = try ChildProcess(ProcessSpec(executable: python, arguments: ["-c", "print(40 + 2)"]))
-        var lines: [String] = []
-        for await line in child.lines { lines.append(line) }
-        #expect(lines == ["42"])
+        let (child, output) = try start(ProcessSpec(executable: python, arguments: ["-c", "print(40 + 2)"]))
+        #expect(await child.exit() == .exited(0))
+        await child.outputFinished()
+        #expect(output.received == ["42"])
     }
 
     @Test func missingCommandsAreNil() async {

@@ -1,0 +1,47 @@
+/// How tightly a child is confined beyond its rlimits: cgroup limits, namespaces and a private `/tmp`.
+///
+/// Every field is optional in effect: `nil` or empty means "no limit" or "nothing to do". Where the host lacks a
+/// mechanism the fallback in `docs/sandbox.md` applies (memory is then watched by polling RSS; `/tmp` is then only
+/// private through `TMPDIR`).
+package struct Confinement: Sendable, Hashable {
+    /// The memory the child's whole process tree may use; past it the tree is killed and reported out of memory.
+    package var memoryLimitBytes: Int?
+    /// cgroup v1 `cpu.shares` semantics: 1,024 is one CPU's share under contention (mapped to `cpu.weight` on v2).
+    package var cpuShares: Int?
+    /// The number of processes and threads the tree may hold at once (`pids.max`); forks past it fail with `EAGAIN`.
+    package var maxProcesses: Int?
+    /// When set, a fresh directory (mode 0700) under this root becomes the child's `/tmp`, and is removed with the child.
+    package var temporaryDirectoryRoot: String?
+    /// The size the child's `/tmp` may reach; past it the tree is killed (`ResourceUsage.temporaryDirectoryExceeded`).
+    package var temporaryDirectoryBytes: Int?
+    /// Host paths the child sees read-only (with namespaces), even inside a hidden path.
+    package var readOnlyPaths: [String]
+    /// Host paths replaced by an empty read-only directory inside the child's namespace.
+    package var hiddenPaths: [String]
+    /// Runs the child in its own mount and pid namespaces through bubblewrap when the host has it.
+    package var useNamespaces: Bool
+    /// Puts the child in its own cgroup when the host offers one; `false` forces the polling fallback.
+    package var useCgroups: Bool
+
+    package init(
+        memoryLimitBytes: Int? = nil,
+        cpuShares: Int? = nil,
+        maxProcesses: Int? = nil,
+        temporaryDirectoryRoot: String? = nil,
+        temporaryDirectoryBytes: Int? = nil,
+        readOnlyPaths: [String] = [],
+        hiddenPaths: [String] = [],
+        useNamespaces: Bool = true,
+        useCgroups: Bool = true
+    ) {
+        self.memoryLimitBytes = memoryLimitBytes
+        self.cpuShares = cpuShares
+        self.maxProcesses = maxProcesses
+        self.temporaryDirectoryRoot = temporaryDirectoryRoot
+        self.temporaryDirectoryBytes = temporaryDirectoryBytes
+        self.readOnlyPaths = readOnlyPaths
+        self.hiddenPaths = hiddenPaths
+        self.useNamespaces = useNamespaces
+        self.useCgroups = useCgroups
+    }
+}
