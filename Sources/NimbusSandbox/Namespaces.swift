@@ -57,6 +57,14 @@ enum Namespaces {
     ) throws(SandboxError) -> [String]? {
         guard let bwrap = probe.path, probe.works else { return nil }
         var arguments = [bwrap] + isolation
+        // First, so hidden and read-only paths under the host's /tmp (a data directory made by
+        // mktemp) are mounted on top of the private /tmp instead of vanishing under it.
+        if let temporaryDirectory {
+            arguments += ["--bind", temporaryDirectory, "/tmp"]
+        } else {
+            if let bytes = confinement.temporaryDirectoryBytes, probe.tmpfsSize { arguments += ["--size", String(bytes)] }
+            arguments += ["--tmpfs", "/tmp"]
+        }
         var hiddenDirectories: [String] = []
         for hidden in confinement.hiddenPaths {
             var info = stat()
@@ -74,13 +82,6 @@ enum Namespaces {
             arguments += ["--ro-bind", path, path]
         }
         for hidden in hiddenDirectories where hidden != "/tmp" { arguments += ["--remount-ro", hidden] }
-        // Last, so paths under the host's /tmp are shadowed like the rest of it.
-        if let temporaryDirectory {
-            arguments += ["--bind", temporaryDirectory, "/tmp"]
-        } else {
-            if let bytes = confinement.temporaryDirectoryBytes, probe.tmpfsSize { arguments += ["--size", String(bytes)] }
-            arguments += ["--tmpfs", "/tmp"]
-        }
         return arguments + ["--chdir", workingDirectory, "--"] + restoringPWD(environment) + command
     }
 

@@ -29,6 +29,25 @@ import Glibc
         #expect(!FileManager.default.fileExists(atPath: "\(data)/code/planted"))
     }
 
+    /// The layout Lambda uses, with the data directory under the host's /tmp (as `mktemp -d` makes it):
+    /// the private /tmp must not swallow the code directory.
+    @Test func aDataDirectoryUnderTmpKeepsItsCodeVisibleBesideThePrivateTmp() async throws {
+        let data = "/tmp/nimbus-sandbox-tests-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        try FileManager.default.createDirectory(atPath: "\(data)/code", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: "\(data)/tmp", withIntermediateDirectories: true)
+        try "print".write(toFile: "\(data)/code/handler.py", atomically: false, encoding: .utf8)
+        try "secret".write(toFile: "\(data)/secret", atomically: false, encoding: .utf8)
+        let confinement = Confinement(temporaryDirectoryRoot: "\(data)/tmp", readOnlyPaths: ["\(data)/code"], hiddenPaths: [data])
+        let script = "cat \(data)/code/handler.py; echo; cat \(data)/secret 2>/dev/null || echo no secret; echo x > /tmp/note && echo tmp ok"
+        let (child, output) = try start(
+            ProcessSpec(executable: "/bin/sh", arguments: ["-c", script], workingDirectory: "\(data)/code", confinement: confinement)
+        )
+        #expect(await child.exit() == .exited(0))
+        await child.outputFinished()
+        #expect(output.received == ["print", "no secret", "tmp ok"])
+    }
+
     @Test func aHiddenFileReadsAsEmpty() async throws {
         let data = try scratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: data) }
