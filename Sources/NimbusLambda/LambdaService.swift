@@ -28,7 +28,7 @@ package struct LambdaService: ServiceHandler, LambdaOperations {
     ) async throws {
         try await store.migrate(FunctionStore.migrations)
         try FileManager.default.createDirectory(atPath: codeRoot, withIntermediateDirectories: true)
-        functions = FunctionStore(store: store)
+        functions = FunctionStore(store: store, clock: clock)
         self.blobs = blobs
         self.codeRoot = codeRoot
         self.invoker = invoker

@@ -1,9 +1,14 @@
 import NimbusCore
 import NimbusStore
 import NimbusWire
+import Synchronization
 
 /// Functions as rows of `lambda_functions`: the `$LATEST` configuration as stored JSON, the
 /// code's digest (its zip is the blob `lambda/code/<digest>`) and the function's tags.
+///
+/// Reads are served from a short-lived cache (every invoke reads its function): this node's
+/// writes clear it at once, and an entry lives at most `cacheLifetime`, so a write made by
+/// another node of a cluster is seen within that time.
 struct FunctionStore {
     struct Record {
         var configuration: LambdaShapes.FunctionConfiguration
@@ -28,9 +33,23 @@ struct FunctionStore {
     ]
 
     let store: any SQLStore
+    let clock: any WallClock
+    private let cache = RecordCache()
+
+    static let cacheLifetime = 1.0
+
+    init(store: any SQLStore, clock: any WallClock) {
+        self.store = store
+        self.clock = clock
+    }
 
     func record(named name: String) async throws -> Record? {
-        try await store.query("SELECT configuration, code_digest, tags FROM lambda_functions WHERE name = \(name)").first.map(Self.record)
+        let now = clock.now()
+        if let cached = cache.record(named: name, at: now) { return cached }
+        let record = try await store.query("SELECT configuration, code_digest, tags FROM lambda_functions WHERE name = \(name)").first
+            .map(Self.record)
+        if let record { cache.keep(record, named: name, until: now + Self.cacheLifetime) }
+        return record
     }
 
     /// Inserts a new function; `false` when one of that name exists already.
@@ -51,6 +70,8 @@ struct FunctionStore {
 
     func update(_ record: Record) async throws {
         let (name, configuration, tags, digest) = Self.columns(record)
+        cache.forget(name)
+        defer { cache.forget(name) }
         try await store.execute(
             "UPDATE lambda_functions SET configuration = \(configuration), code_digest = \(digest), tags = \(tags) WHERE name = \(name)"
         )
@@ -58,7 +79,9 @@ struct FunctionStore {
 
     /// Deletes the function; returns whether another function still uses its code digest.
     func delete(named name: String, digest: String) async throws -> Bool {
-        try await store.transaction { transaction in
+        cache.forget(name)
+        defer { cache.forget(name) }
+        return try await store.transaction { transaction in
             try await transaction.execute("DELETE FROM lambda_functions WHERE name = \(name)")
             return try await !transaction.query("SELECT 1 AS used FROM lambda_functions WHERE code_digest = \(digest)").isEmpty
         }
@@ -104,5 +127,29 @@ struct FunctionStore {
             codeDigest: row.string("code_digest") ?? "",
             tags: try [String: String](wire: WireValue(storedJSON: row.bytes("tags") ?? []), path: "")
         )
+    }
+}
+
+/// Recently read functions, by name.
+private final class RecordCache: Sendable {
+    private let entries = Mutex<[String: (record: FunctionStore.Record, expires: Double)]>([:])
+
+    func record(named name: String, at now: Double) -> FunctionStore.Record? {
+        entries.withLock { entries in
+            guard let entry = entries[name] else { return nil }
+            guard entry.expires > now else {
+                entries[name] = nil
+                return nil
+            }
+            return entry.record
+        }
+    }
+
+    func keep(_ record: FunctionStore.Record, named name: String, until expires: Double) {
+        entries.withLock { $0[name] = (record, expires) }
+    }
+
+    func forget(_ name: String) {
+        _ = entries.withLock { $0.removeValue(forKey: name) }
     }
 }
