@@ -13,23 +13,35 @@ package struct LogsService: ServiceHandler, LogsOperations, LogSink {
 
     let logs: LogStore
     let clock: any WallClock
+    /// Writes the sink's concurrent appends together, one transaction for all that wait.
+    let sinkWriter: GroupCommit<LogStore.Batch, Int64>
 
     /// Migrates the service's tables.
     package init(store: any SQLStore, clock: any WallClock = SystemWallClock()) async throws {
         try await store.migrate(LogStore.migrations)
-        logs = LogStore(store: store)
+        let logs = LogStore(store: store)
+        self.logs = logs
         self.clock = clock
+        sinkWriter = GroupCommit { batches in
+            try await logs.append(batches, now: Self.milliseconds(clock.now()), create: true)
+        }
     }
 
     /// Appends `events` to `stream` of `group`, creating both when missing; durable and
     /// readable when it returns. Events are stored as given (no `PutLogEvents` limits).
+    /// Appends that arrive while another is written share the next transaction.
     package func append(_ events: [LogEvent], group: String, stream: String) async throws {
-        try await logs.append(events, group: group, stream: stream, now: nowMilliseconds(), create: true)
+        guard !events.isEmpty else { return }
+        _ = try await sinkWriter.submit(LogStore.Batch(events: events, key: .init(group: group, stream: stream)))
     }
 
     /// The clock's time in milliseconds since the epoch, the unit of every Logs timestamp.
     func nowMilliseconds() -> Int64 {
-        Int64((clock.now() * 1000).rounded(.down))
+        Self.milliseconds(clock.now())
+    }
+
+    static func milliseconds(_ seconds: Double) -> Int64 {
+        Int64((seconds * 1000).rounded(.down))
     }
 
     /// The group named by `name`/`identifier`, or AWS's `ResourceNotFoundException`.
