@@ -86,7 +86,8 @@ extension LambdaService {
 /// X-Ray trace headers: `Root=1-<epoch hex>-<24 hex>;Parent=<16 hex>;Sampled=0`.
 enum TraceID {
     static func make(now: Double) -> String {
-        let random = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        // Request ids come from a seeded generator: no system call on the hot path.
+        let random = RequestID.make().replacingOccurrences(of: "-", with: "")
         let epoch = String(Int(now), radix: 16)
         return "Root=1-\(epoch)-\(random.prefix(24));Parent=\(random.suffix(16));Sampled=0"
     }

@@ -8,6 +8,7 @@ package struct URITemplate: Sendable {
     }
 
     package let segments: [Segment]
+    private let hasGreedy: Bool
     /// Query parameters the URI fixes (`?uploads`, `?list-type=2`); `nil` value means "present".
     package let queryLiterals: [(name: String, value: String?)]
 
@@ -18,6 +19,7 @@ package struct URITemplate: Sendable {
             let inner = raw.dropFirst().dropLast()
             return inner.hasSuffix("+") ? .greedy(String(inner.dropLast())) : .label(String(inner))
         }
+        hasGreedy = segments.contains { if case .greedy = $0 { true } else { false } }
         queryLiterals =
             parts.count > 1
             ? parts[1].split(separator: "&").compactMap { item in
@@ -42,18 +44,30 @@ package struct URITemplate: Sendable {
 
     /// The labels' decoded values if `path` (raw, percent-encoded) and `query` match; otherwise `nil`.
     package func match(path: String, query: [String: String]) -> [String: String]? {
+        match(parts: Self.parts(of: path), query: query)
+    }
+
+    /// A raw path's segments as `match(parts:query:)` takes them (split once per request).
+    package static func parts(of path: String) -> ArraySlice<Substring> {
+        var parts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        if parts.last == "" { parts = parts.dropLast() }
+        return parts
+    }
+
+    /// The labels' decoded values if the path's `parts` and `query` match; otherwise `nil`.
+    package func match(parts: ArraySlice<Substring>, query: [String: String]) -> [String: String]? {
+        guard hasGreedy || parts.count == segments.count else { return nil }
         for literal in queryLiterals {
             guard let value = query[literal.name] else { return nil }
             if let expected = literal.value, expected != value { return nil }
         }
-        var parts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
-        if parts.last == "" { parts = parts.dropLast() }
         var labels: [String: String] = [:]
         var index = parts.startIndex
         for segment in segments {
             switch segment {
             case .literal(let text):
-                guard index < parts.endIndex, FormEncoding.percentDecode(parts[index]) == text else { return nil }
+                // Literals hold no `%`, so an equal raw segment needs no decoding.
+                guard index < parts.endIndex, parts[index] == text || FormEncoding.percentDecode(parts[index]) == text else { return nil }
                 index += 1
             case .label(let name):
                 guard index < parts.endIndex, !parts[index].isEmpty, let value = FormEncoding.percentDecode(parts[index]) else {
@@ -111,8 +125,9 @@ package struct RouteTable: Sendable {
     )
         -> (operation: String, labels: [String: String])?
     {
+        let parts = URITemplate.parts(of: path)
         for route in routesByMethod[method] ?? [] where route.requiredHeaders.allSatisfy(hasHeader) {
-            if let labels = route.template.match(path: path, query: query) { return (route.operation, labels) }
+            if let labels = route.template.match(parts: parts, query: query) { return (route.operation, labels) }
         }
         return nil
     }
