@@ -23,6 +23,10 @@ final class OutputReader: Sendable {
     private let state = Mutex(State())
     /// The write end of the wake pipe; the reader thread owns (and closes) the read ends.
     private let wake: Int32
+    /// The output pipe's read end, for `drain`'s fast path (only while `idle`, when it is surely open).
+    private let descriptor: Int32
+    /// True while the reader thread waits in `poll` with everything it read delivered.
+    private let idle = Atomic(false)
 
     /// Starts the reader thread; it owns `descriptor` from now on.
     /// - Throws: `.pipe` when the wake pipe cannot be made.
@@ -31,6 +35,7 @@ final class OutputReader: Sendable {
         let failure = Spawn.pipe(&wakePipe, flags: O_CLOEXEC | O_NONBLOCK)
         guard failure == 0 else { throw SandboxError(code: .pipe, path: "wake", errno: failure) }
         wake = wakePipe[1]
+        self.descriptor = descriptor
         _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
         let woken = wakePipe[0]
         let thread = Thread { [self] in
@@ -45,6 +50,7 @@ final class OutputReader: Sendable {
 
     /// Returns once every byte written to the pipe before the call has been delivered (see the type's notes).
     func drain() async {
+        if isDrained() { return }
         await withCheckedContinuation { continuation in
             let done = state.withLock { state in
                 if state.finished { return true }
@@ -58,6 +64,16 @@ final class OutputReader: Sendable {
                 _ = write(wake, &byte, 1)
             }
         }
+    }
+
+    /// The fast path, without waking the reader: it is idle in `poll` (so it delivered all it read and the
+    /// pipe is open) and the pipe holds nothing, before and after the check. The reader only closes the
+    /// pipe after leaving its loop, where it is never idle again, so the second look rules that out.
+    private func isDrained() -> Bool {
+        guard idle.load(ordering: .sequentiallyConsistent), !state.withLock({ $0.childExited }) else { return false }
+        var available: Int32 = 0
+        guard ioctl(descriptor, UInt(FIONREAD), &available) == 0, available == 0 else { return false }
+        return idle.load(ordering: .sequentiallyConsistent)
     }
 
     /// Returns once the pipe has closed and every line has been delivered.
@@ -100,7 +116,10 @@ final class OutputReader: Sendable {
 
         while open {
             var events = [pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0), pollfd(fd: woken, events: Int16(POLLIN), revents: 0)]
-            guard poll(&events, 2, -1) >= 0 || errno == EINTR else { break }
+            idle.store(true, ordering: .sequentiallyConsistent)
+            let polled = poll(&events, 2, -1)
+            idle.store(false, ordering: .sequentiallyConsistent)
+            guard polled >= 0 || errno == EINTR else { break }
             if events[1].revents != 0 {
                 var sink = [UInt8](repeating: 0, count: 64)
                 while Glibc.read(woken, &sink, sink.count) > 0 {}
