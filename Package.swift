@@ -95,6 +95,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "NimbusSNS",
+            dependencies: [
+                "NimbusCore", "NimbusWire", "NimbusStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "NimbusSQS",
+            dependencies: ["NimbusCore", "NimbusWire", "NimbusStore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "NimbusLambdaRuntime",
             swiftSettings: swiftSettings
         ),
@@ -107,6 +122,8 @@ let package = Package(
                 "NimbusStoreSQLite",
                 "NimbusLambda",
                 "NimbusLogs",
+                "NimbusSNS",
+                "NimbusSQS",
                 "NimbusSTS",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -135,7 +152,7 @@ let package = Package(
             dependencies: ["NimbusCore", "NimbusStore"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "NimbusCoreTests", dependencies: ["NimbusCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "NimbusCoreTests", dependencies: ["NimbusCore", "NimbusTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "NimbusWireTests",
             dependencies: ["NimbusCore", "NimbusWire", .product(name: "HTTPTypes", package: "swift-http-types")],
@@ -164,7 +181,26 @@ let package = Package(
         ),
         .testTarget(
             name: "NimbusLogsTests",
-            dependencies: ["NimbusCore", "NimbusWire", "NimbusLogs", "NimbusStoreSQLite", "NimbusTesting"],
+            dependencies: [
+                "NimbusCore", "NimbusWire", "NimbusLogs", "NimbusStoreSQLite", "NimbusTesting",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NimbusSQSTests",
+            dependencies: [
+                "NimbusCore", "NimbusWire", "NimbusSQS", "NimbusStoreSQLite", "NimbusTesting",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NimbusSNSTests",
+            dependencies: [
+                "NimbusCore", "NimbusWire", "NimbusSNS", "NimbusStoreSQLite", "NimbusTesting",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "NimbusLambdaRuntimeTests", dependencies: ["NimbusLambdaRuntime"], swiftSettings: swiftSettings),
@@ -176,12 +212,13 @@ let package = Package(
         .testTarget(
             name: "NimbusServerTests",
             dependencies: [
-                "NimbusCore", "NimbusWire", "NimbusServer", "NimbusStore", "NimbusTesting",
+                "NimbusCore", "NimbusWire", "NimbusLambda", "NimbusServer", "NimbusStore", "NimbusTesting",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: swiftSettings
         ),

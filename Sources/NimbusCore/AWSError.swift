@@ -11,12 +11,28 @@ package struct AWSError: Error, Hashable, Sendable {
     package var message: String
     /// `true` when the caller is at fault (`Sender`), `false` for `Receiver` faults.
     package var senderFault: Bool
+    /// Further members of the error that AWS's model defines (Lambda's `Reason`, S3's
+    /// `BucketName`…), rendered next to the message.
+    package var details: [String: String]
+    /// For a service that moved from the query protocol to JSON (SQS), the code its query API
+    /// used (`AWS.SimpleQueueService.NonExistentQueue` for `QueueDoesNotExist`): query
+    /// responses carry it as the code, JSON responses in the `x-amzn-query-error` header.
+    package var queryCode: String?
 
-    package init(code: String, status: Int = 400, message: String, senderFault: Bool? = nil) {
+    package init(
+        code: String,
+        status: Int = 400,
+        message: String,
+        senderFault: Bool? = nil,
+        details: [String: String] = [:],
+        queryCode: String? = nil
+    ) {
         self.code = code
         self.status = status
         self.message = message
         self.senderFault = senderFault ?? (status < 500)
+        self.details = details
+        self.queryCode = queryCode
     }
 }
 

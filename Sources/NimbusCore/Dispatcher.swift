@@ -10,6 +10,10 @@ package struct DispatchEvent: Sendable, Hashable {
     /// The resource that sent the event, when there is one.
     package var source: ARN?
 
+    /// The attribute that carries message attributes for a queue or topic target, as JSON in
+    /// SQS's shape: `{"name": {"DataType": "String", "StringValue": "…"}}` (`BinaryValue` in base64).
+    package static let messageAttributesKey = "MessageAttributes"
+
     package init(payload: [UInt8], attributes: [String: String] = [:], source: ARN? = nil) {
         self.payload = payload
         self.attributes = attributes
@@ -20,9 +24,12 @@ package struct DispatchEvent: Sendable, Hashable {
 /// What the target answered; `payload` is empty for fire-and-forget targets.
 package struct DispatchReply: Sendable, Hashable {
     package var payload: [UInt8]
+    /// Details of the answer the sender may use, e.g. a function's `functionError`.
+    package var attributes: [String: String]
 
-    package init(payload: [UInt8] = []) {
+    package init(payload: [UInt8] = [], attributes: [String: String] = [:]) {
         self.payload = payload
+        self.attributes = attributes
     }
 }
 

@@ -17,21 +17,43 @@ package struct LambdaService: ServiceHandler, LambdaOperations {
     let clock: any WallClock
     /// Runs invocations on the functions' instances.
     package let invoker: FunctionInvoker
+    /// The durable queue of asynchronous invocations and the loop's state.
+    let asyncInvocations: AsyncInvocations
+    /// Where destinations and dead-letter targets are reached.
+    let dispatcher: any Dispatcher
+    /// The account this server is (ARNs of functions run from the queue).
+    let account: AccountContext
+    /// How far each provisioned concurrency configuration has been allocated.
+    let provisioned = ProvisionedAllocations()
+    /// Where event source mappings read from (SQS queues), and their pollers' state.
+    let eventSources: (any EventSources)?
+    let pollers = EventSourcePollers()
 
     /// Migrates the service's tables and prepares the code folder.
+    /// - Parameter asyncRetryBaseDelay: seconds before an asynchronous invocation's first
+    ///   retry (doubling for the second); AWS waits about a minute, then two.
     package init(
         store: any SQLStore,
         blobs: any BlobStore,
         codeRoot: String,
         invoker: FunctionInvoker,
+        dispatcher: any Dispatcher = DispatchRegistry(),
+        eventSources: (any EventSources)? = nil,
+        account: AccountContext = AccountContext(),
+        asyncRetryBaseDelay: Double = 60,
         clock: any WallClock = SystemWallClock()
     ) async throws {
-        try await store.migrate(FunctionStore.migrations)
+        try await store.migrate(FunctionStore.migrations + AsyncEventStore.migrations)
         try FileManager.default.createDirectory(atPath: codeRoot, withIntermediateDirectories: true)
         functions = FunctionStore(store: store, clock: clock)
+        invoker.limiter.load(try await functions.reservedConcurrency())
+        asyncInvocations = AsyncInvocations(events: AsyncEventStore(store: store), retryBaseDelay: asyncRetryBaseDelay)
         self.blobs = blobs
         self.codeRoot = codeRoot
         self.invoker = invoker
+        self.dispatcher = dispatcher
+        self.eventSources = eventSources
+        self.account = account
         self.clock = clock
     }
 
@@ -41,12 +63,38 @@ package struct LambdaService: ServiceHandler, LambdaOperations {
     /// The path under which the server serves code packages: `<prefix><digest>.zip`.
     package static let codeLocationPrefix = "/_nimbus/lambda/code/"
 
-    func record(_ name: FunctionName, context: RequestContext) async throws -> FunctionStore.Record {
+    /// The version `name` denotes: `$LATEST`, a published version, or the version an alias
+    /// routes to (with `routing`, drawn by the alias's weights as for an invocation; otherwise
+    /// the alias's own version). The record's `configuration.version` is the version.
+    func resolve(_ name: FunctionName, account: AccountContext, routing: Bool = false) async throws -> FunctionStore.Record {
+        switch Qualifier(name.qualifier) {
+        case .latest:
+            return try await record(FunctionName(name: name.name, qualifier: nil), account: account)
+        case .version(let number):
+            guard let version = try await functions.version(number, of: name.name) else {
+                throw AWSError.functionNotFound(name.invokedARN(in: account))
+            }
+            return version
+        case .alias(let alias):
+            guard let configuration = try await functions.alias(alias, of: name.name) else {
+                throw AWSError.functionNotFound(name.invokedARN(in: account))
+            }
+            let aliasRouting = try AliasRouting(
+                functionVersion: configuration.functionVersion ?? "$LATEST",
+                weights: configuration.routingConfig?.additionalVersionWeights
+            )
+            let version = routing ? aliasRouting.pick() : aliasRouting.functionVersion
+            return try await resolve(FunctionName(name: name.name, qualifier: version), account: account)
+        }
+    }
+
+    /// The function's `$LATEST` (`name` must be unqualified or say `$LATEST`), or AWS's `ResourceNotFoundException`.
+    func record(_ name: FunctionName, account: AccountContext) async throws -> FunctionStore.Record {
         guard name.qualifier == nil || name.qualifier == "$LATEST" else {
-            throw AWSError.functionNotFound("\(name.arn(in: context.account)):\(name.qualifier ?? "")")
+            throw AWSError.functionNotFound("\(name.arn(in: account)):\(name.qualifier ?? "")")
         }
         guard let record = try await functions.record(named: name.name) else {
-            throw AWSError.functionNotFound(name.arn(in: context.account))
+            throw AWSError.functionNotFound(name.arn(in: account))
         }
         return record
     }

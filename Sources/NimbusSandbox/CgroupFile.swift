@@ -30,8 +30,27 @@ enum CgroupFile {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// A file holding one decimal number (`memory.peak`, `memory.failcnt`…), read with one
+    /// `read` into a stack buffer: these are on the path of every invocation's `REPORT` line.
     static func integer(_ path: String) -> Int? {
-        read(path).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { buffer -> Int? in
+            var count = -1
+            repeat { count = Glibc.read(descriptor, buffer.baseAddress, buffer.count) } while count < 0 && errno == EINTR
+            guard count > 0 else { return nil }
+            var value = 0
+            var digits = 0
+            for byte in buffer[0..<count] {
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { break }
+                let (shifted, overflow) = value.multipliedReportingOverflow(by: 10)
+                guard !overflow else { return nil }
+                value = shifted + Int(byte - UInt8(ascii: "0"))
+                digits += 1
+            }
+            return digits > 0 ? value : nil
+        }
     }
 
     /// The value of `key` in a flat-keyed file such as `memory.events` or `memory.oom_control` (`key value` lines).

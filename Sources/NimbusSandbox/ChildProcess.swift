@@ -200,12 +200,20 @@ package final class ChildProcess: Sendable {
         }
     }
 
+    /// The most memory the process tree has held so far (what `usage` reports, without the
+    /// other counters): one file read while it runs, for a `REPORT` line after every invocation.
+    package var peakMemoryBytes: Int? {
+        let (ended, recorded, polledPeak) = state.withLock { ($0.exit != nil, $0.usage, $0.polledPeak) }
+        if ended { return recorded.peakMemoryBytes }
+        return [cgroup?.peakMemoryBytes, polledPeak].compactMap { $0 }.max()
+    }
+
     /// What the child used; final once `exit()` has returned.
     package var usage: ResourceUsage {
-        let (ended, recorded, polledPeak) = state.withLock { ($0.exit != nil, $0.usage, $0.polledPeak) }
+        let (ended, recorded) = state.withLock { ($0.exit != nil, $0.usage) }
         if ended { return recorded }
         var usage = recorded
-        usage.peakMemoryBytes = [cgroup?.peakMemoryBytes, polledPeak].compactMap { $0 }.max()
+        usage.peakMemoryBytes = peakMemoryBytes
         if cgroup?.oomKilled == true { usage.outOfMemory = true }
         return usage
     }

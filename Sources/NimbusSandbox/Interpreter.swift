@@ -29,8 +29,10 @@ package enum Interpreter {
         return nil
     }
 
-    /// Runs `executable arguments` (with the server's PATH, so shims can find their versions) and returns its first output line.
-    private static func ask(_ executable: String, _ arguments: [String], path: String?) async -> String? {
+    /// Runs `executable arguments` unconfined (with the server's PATH, so shims can find their
+    /// versions), waits at most 10 s, and returns its first output line; `nil` when it printed
+    /// nothing or failed.
+    package static func ask(_ executable: String, _ arguments: [String], path: String?) async -> String? {
         var environment = ["HOME": ProcessInfo.processInfo.environment["HOME"] ?? "/"]
         if let path { environment["PATH"] = path }
         for key in ["PYENV_ROOT", "PYENV_VERSION"] { environment[key] = ProcessInfo.processInfo.environment[key] }

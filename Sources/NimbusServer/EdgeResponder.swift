@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import NimbusCore
+import NimbusSNS
 import NimbusWire
 
 /// Hummingbird's side of the edge: collects the body (up to the cap), answers the health
@@ -14,7 +15,10 @@ struct EdgeResponder: HTTPResponder {
 
     let pipeline: EdgePipeline
     let health: HealthEndpoint
+    let functions: FunctionsEndpoint
     let codeDownloads: CodeDownloads
+    /// SNS, whose signing certificate is served at its envelopes' `SigningCertURL`.
+    let sns: SNSService
     let maxBodySize: Int
 
     func respond(to request: Request, context: Context) async throws -> Response {
@@ -23,8 +27,18 @@ struct EdgeResponder: HTTPResponder {
         if request.method == .get, target == HealthEndpoint.path || target.hasPrefix(HealthEndpoint.path + "?") {
             return health.response()
         }
+        if request.method == .get, target == FunctionsEndpoint.path {
+            return try await functions.response()
+        }
         if request.method == .get, let response = try await codeDownloads.response(for: target) {
             return response
+        }
+        if request.method == .get, let certificate = sns.signingCertificate(forRequestTarget: target) {
+            return Response(
+                status: .ok,
+                headers: [.contentType: "application/x-pem-file"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: certificate))
+            )
         }
         var request = request
         var headers = request.headers

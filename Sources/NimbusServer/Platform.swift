@@ -4,6 +4,8 @@ package import Logging
 package import NimbusCore
 package import NimbusLambda
 import NimbusLogs
+package import NimbusSNS
+import NimbusSQS
 import NimbusSTS
 package import NimbusStore
 import NimbusStoreSQLite
@@ -22,9 +24,15 @@ package struct Platform: Sendable {
     package let authMode: AuthMode
     /// Runs function instances; its background work runs as a service of the server.
     package let invoker: FunctionInvoker
+    /// Lambda, whose asynchronous invocations run in the background while the server runs.
+    package let lambda: LambdaService
+    /// Amazon SQS; its background work (retention, message move tasks) runs as a service of the server.
+    let sqs: SQSService
     /// Where services write log lines (function output, access logs): the CloudWatch Logs
     /// service, so that what is written is readable through the Logs API at once.
     package let logSink: any LogSink
+    /// SNS; its deliveries run as a service of the server.
+    package let sns: SNSService
 
     /// Opens the data directory (creating it), migrates the store and builds the services.
     /// - Throws: `ConfigurationError` for an unusable configuration, `StoreError` if the store cannot open.
@@ -58,9 +66,19 @@ package struct Platform: Sendable {
             blobs: blobs,
             codeRoot: dataDirectory + "/lambda/code",
             invoker: invoker,
+            dispatcher: dispatcher,
+            eventSources: dispatcher,
+            account: configuration.account,
+            asyncRetryBaseDelay: configuration.asyncRetryBaseDelay,
             clock: clock
         )
-        let handlers: [any ServiceHandler] = [lambda, logs, STSService()]
+        dispatcher.register(lambda, for: "lambda")
+        let sqs = try await SQSService(store: store, account: configuration.account, clock: clock)
+        dispatcher.register(sqs, for: "sqs")
+        dispatcher.register(source: sqs, for: "sqs")
+        let sns = try await SNSService(store: store, dispatcher: dispatcher, account: configuration.account, clock: clock, logger: logger)
+        dispatcher.register(sns, for: "sns")
+        let handlers: [any ServiceHandler] = [lambda, logs, sns, sqs, STSService()]
         let pipeline = EdgePipeline(
             router: OperationRouter(),
             authenticator: RequestAuthenticator(mode: authMode, clock: clock),
@@ -75,7 +93,10 @@ package struct Platform: Sendable {
             pipeline: pipeline,
             authMode: authMode,
             invoker: invoker,
-            logSink: logs
+            lambda: lambda,
+            sqs: sqs,
+            logSink: logs,
+            sns: sns
         )
     }
 
@@ -100,7 +121,8 @@ package struct Platform: Sendable {
             useNamespaces: configuration.sandboxNamespaces,
             idleTimeout: configuration.instanceIdleTimeout,
             region: configuration.account.region,
-            credentials: credentials
+            credentials: credentials,
+            accountConcurrency: configuration.accountConcurrency
         )
     }
 
@@ -124,12 +146,14 @@ package struct Platform: Sendable {
         let responder = EdgeResponder(
             pipeline: pipeline,
             health: health,
+            functions: FunctionsEndpoint(lambda: lambda),
             codeDownloads: CodeDownloads(blobs: blobs),
+            sns: sns,
             maxBodySize: configuration.maxBodySize
         )
         return Application(
             responder: responder,
-            server: .http1(
+            server: .edgeHTTP1(
                 configuration: .init(
                     additionalChannelHandlers: [EdgeChannelHandler()],
                     idleTimeout: .seconds(Int64(configuration.idleTimeout.components.seconds))
@@ -139,6 +163,7 @@ package struct Platform: Sendable {
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
                 invoker.setEndpoint("http://\(configuration.isLoopback ? configuration.host : "127.0.0.1"):\(port)")
+                sns.setEndpoint("http://\(configuration.isLoopback ? configuration.host : "127.0.0.1"):\(port)")
                 await onServerRunning(port)
             },
             logger: logger
@@ -153,7 +178,11 @@ package struct Platform: Sendable {
                 var group = ServiceGroupConfiguration(
                     services: [
                         .init(service: StoreCloser(store: store, logger: logger)),
-                        .init(service: FunctionWorkers(invoker: invoker, logger: logger)),
+                        // Services stop in reverse order: Lambda, then SNS (both may still send to
+                        // queues), then SQS, and the store last.
+                        .init(service: QueueWorkers(sqs: sqs)),
+                        .init(service: TopicDeliveries(sns: sns, logger: logger)),
+                        .init(service: FunctionWorkers(invoker: invoker, lambda: lambda, logger: logger)),
                         .init(service: application(logger: logger, onServerRunning: onServerRunning)),
                     ],
                     gracefulShutdownSignals: [.sigterm, .sigint],
@@ -164,37 +193,5 @@ package struct Platform: Sendable {
             }()
         )
         try await group.run()
-    }
-}
-
-/// Keeps the store open while the server runs and closes it last on shutdown
-/// (services shut down in reverse order, so the edge has stopped by then).
-struct StoreCloser: Service {
-    let store: any SQLStore
-    let logger: Logger
-
-    func run() async throws {
-        try? await gracefulShutdown()
-        try await store.close()
-        logger.info("store closed", metadata: ["path": "\(store.location)"])
-    }
-}
-
-/// Lambda's background work while the server runs (idle instances stopped, logs shipped);
-/// on shutdown, after the edge has stopped, every instance is stopped and the last logs written.
-struct FunctionWorkers: Service {
-    let invoker: FunctionInvoker
-    let logger: Logger
-
-    func run() async throws {
-        await invoker.prepare()
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await invoker.reapIdleInstances() }
-            group.addTask { await invoker.shipLogs() }
-            try? await gracefulShutdown()
-            group.cancelAll()
-        }
-        await invoker.shutdown()
-        logger.info("function instances stopped")
     }
 }

@@ -22,6 +22,11 @@ package struct ServerConfiguration: Sendable {
     package var instanceIdleTimeout: Duration = .seconds(600)
     /// Confine function instances in Linux namespaces (bubblewrap) when the host has them.
     package var sandboxNamespaces = true
+    /// The most function invocations the account runs at once (AWS's default quota).
+    package var accountConcurrency = 1000
+    /// Seconds before an asynchronous invocation's first retry (the second waits twice as
+    /// long); AWS waits about a minute. Tests shorten it.
+    package var asyncRetryBaseDelay = 60.0
 
     package init() {}
 

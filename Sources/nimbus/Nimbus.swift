@@ -1,7 +1,7 @@
 import ArgumentParser
 import NimbusServer
 
-/// The `nimbus` command: `serve` runs the platform; the other subcommands (`invoke`, `logs`) are clients of a running server.
+/// The `nimbus` command: `serve` runs the platform; the other subcommands (`invoke`, `logs`, `functions`) are clients of a running server.
 @main
 struct Nimbus: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,6 +13,6 @@ struct Nimbus: AsyncParsableCommand {
             unchanged: point them at the server with --endpoint-url http://127.0.0.1:4566.
             """,
         version: NimbusVersion.current,
-        subcommands: [Serve.self, Invoke.self, Logs.self]
+        subcommands: [Serve.self, Invoke.self, Logs.self, Functions.self]
     )
 }

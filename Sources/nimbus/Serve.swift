@@ -64,6 +64,18 @@ extension Nimbus {
         )
         var noNamespaces = false
 
+        @Option(
+            help:
+                "The most function invocations that run at once, across all functions (AWS's account concurrency). [env: NIMBUS_ACCOUNT_CONCURRENCY] (default: 1000)"
+        )
+        var accountConcurrency: Int?
+
+        @Option(
+            help:
+                "Seconds before an asynchronous invocation's first retry; the second waits twice as long. [env: NIMBUS_ASYNC_RETRY_BASE] (default: 60, as AWS)"
+        )
+        var asyncRetryBase: Double?
+
         func run() async throws {
             let configuration: ServerConfiguration
             let platform: Platform
@@ -127,6 +139,19 @@ extension Nimbus {
             if let idle = try instanceIdleTimeout ?? integer(environment["NIMBUS_INSTANCE_IDLE_TIMEOUT"], "NIMBUS_INSTANCE_IDLE_TIMEOUT") {
                 guard idle > 0 else { throw ConfigurationError("--instance-idle-timeout must be positive") }
                 configuration.instanceIdleTimeout = .seconds(idle)
+            }
+            if let limit = try accountConcurrency ?? integer(environment["NIMBUS_ACCOUNT_CONCURRENCY"], "NIMBUS_ACCOUNT_CONCURRENCY") {
+                guard limit >= 100 else { throw ConfigurationError("--account-concurrency must be at least 100 (AWS keeps 100 unreserved)") }
+                configuration.accountConcurrency = limit
+            }
+            if let base = try asyncRetryBase
+                ?? environment["NIMBUS_ASYNC_RETRY_BASE"].map({ text in
+                    guard let value = Double(text) else { throw ConfigurationError("NIMBUS_ASYNC_RETRY_BASE must be a number, got '\(text)'") }
+                    return value
+                })
+            {
+                guard base >= 0 else { throw ConfigurationError("--async-retry-base must not be negative") }
+                configuration.asyncRetryBaseDelay = base
             }
             configuration.sandboxNamespaces =
                 !noNamespaces && !["0", "false", "no"].contains(environment["NIMBUS_SANDBOX_NAMESPACES"]?.lowercased() ?? "")

@@ -1,3 +1,4 @@
+import NimbusTesting
 import Testing
 
 @testable import NimbusCore

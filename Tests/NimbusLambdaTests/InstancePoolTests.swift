@@ -29,6 +29,7 @@ private func instance(_ key: InstanceKey) throws -> Instance {
         child: child,
         session: RuntimeSession(),
         binding: UnboundAPI(),
+        deadlines: DeadlineWatch(),
         spawned: .now
     )
     instance.watch()
@@ -107,5 +108,25 @@ private func instance(_ key: InstanceKey) throws -> Instance {
         let retired = await pool.retire(functionName: "fn")
         #expect(retired.map(\.id) == [idle.id])
         for instance in retired { await instance.stop() }
+    }
+
+    @Test func keptInstancesOutliveTheIdleTimeoutAndVersionsDoNotShareInstances() async throws {
+        let pool = InstancePool()
+        let one = InstanceKey(functionName: "fn", version: "1", revision: "a")
+        _ = await pool.take(one)
+        _ = await pool.take(v1)
+        let first = try instance(one)
+        let second = try instance(one)
+        let latest = try instance(v1)
+        for each in [first, second, latest] { await pool.admit(each) }
+        await pool.keepWarm(1, of: one.functionVersion)
+        for each in [first, second, latest] { #expect(await pool.release(each)) }
+        // Version 1 and $LATEST are both current: neither makes the other outdated.
+        #expect(await pool.idleCount(of: one) == 2)
+        let expired = await pool.expired(idleFor: .seconds(60), now: .now + .seconds(61))
+        // The most recently released instance of version 1 is kept warm; the rest expire.
+        #expect(Set(expired.map(\.id)) == [first.id, latest.id])
+        #expect(await pool.take(one).instance === second)
+        for instance in expired + (await pool.drain()) { await instance.stop() }
     }
 }

@@ -8,8 +8,8 @@ import Testing
 /// A service with group `/g` and stream `s`, and the clock's time in ms.
 func withStream<T>(_ body: (LogsService, TestWallClock, Int64) async throws -> T) async throws -> T {
     try await withLogs { service, clock in
-        try await service.createLogGroup(.init(logGroupName: "/g"), account: account)
-        try await service.createLogStream(.init(logGroupName: "/g", logStreamName: "s"), account: account)
+        try await service.createLogGroup(.init(logGroupName: "/g"), context: context)
+        try await service.createLogStream(.init(logGroupName: "/g", logStreamName: "s"), context: context)
         return try await body(service, clock, Int64(clock.now() * 1000))
     }
 }
@@ -17,7 +17,7 @@ func withStream<T>(_ body: (LogsService, TestWallClock, Int64) async throws -> T
 func put(_ service: LogsService, _ events: [(Int64, String)], stream: String = "s") async throws -> LogsShapes.PutLogEventsResponse {
     try await service.putLogEvents(
         .init(logEvents: events.map { .init(message: $0.1, timestamp: $0.0) }, logGroupName: "/g", logStreamName: stream),
-        account: account
+        context: context
     )
 }
 
@@ -27,7 +27,7 @@ func put(_ service: LogsService, _ events: [(Int64, String)], stream: String = "
             let response = try await put(service, [(now - 5, "one"), (now - 5, "two"), (now, "three")])
             #expect(response.rejectedLogEventsInfo == nil)
             #expect(response.nextSequenceToken?.count == 56)
-            let events = try await service.getLogEvents(.init(logGroupName: "/g", logStreamName: "s", startFromHead: true), account: account)
+            let events = try await service.getLogEvents(.init(logGroupName: "/g", logStreamName: "s", startFromHead: true), context: context)
             #expect(events.events?.map(\.message) == ["one", "two", "three"])
             #expect(events.events?.allSatisfy { $0.ingestionTime == now } == true)
         }
@@ -41,7 +41,7 @@ func put(_ service: LogsService, _ events: [(Int64, String)], stream: String = "
             #expect(old.rejectedLogEventsInfo == .init(tooOldLogEventEndIndex: 1))
             let new = try await put(service, [(now, "ok"), (now + 2 * hour, "edge ok"), (now + 2 * hour + 1, "new")])
             #expect(new.rejectedLogEventsInfo == .init(tooNewLogEventStartIndex: 2))
-            let events = try await service.getLogEvents(.init(logGroupName: "/g", logStreamName: "s", startFromHead: true), account: account)
+            let events = try await service.getLogEvents(.init(logGroupName: "/g", logStreamName: "s", startFromHead: true), context: context)
             #expect(events.events?.map(\.message) == ["kept", "ok", "edge ok"])
         }
     }
@@ -91,7 +91,7 @@ func put(_ service: LogsService, _ events: [(Int64, String)], stream: String = "
             func get(_ token: String? = nil, head: Bool? = nil, limit: Int? = 2) async throws -> LogsShapes.GetLogEventsResponse {
                 try await service.getLogEvents(
                     .init(limit: limit, logGroupName: "/g", logStreamName: "s", nextToken: token, startFromHead: head),
-                    account: account
+                    context: context
                 )
             }
             // Default: the latest events, ascending.
@@ -129,7 +129,7 @@ func put(_ service: LogsService, _ events: [(Int64, String)], stream: String = "
             _ = try await put(service, [(now, "a"), (now + 1, "b"), (now + 2, "c")])
             let events = try await service.getLogEvents(
                 .init(endTime: now + 2, logGroupName: "/g", logStreamName: "s", startFromHead: true, startTime: now + 1),
-                account: account
+                context: context
             )
             #expect(events.events?.map(\.message) == ["b"])
         }
@@ -137,9 +137,9 @@ func put(_ service: LogsService, _ events: [(Int64, String)], stream: String = "
 
     @Test func missingGroupOrStream() async throws {
         try await withStream { service, _, _ in
-            let noGroup = await awsError { _ = try await service.getLogEvents(.init(logGroupName: "/x", logStreamName: "s"), account: account) }
+            let noGroup = await awsError { _ = try await service.getLogEvents(.init(logGroupName: "/x", logStreamName: "s"), context: context) }
             #expect(noGroup?.message == "The specified log group does not exist.")
-            let noStream = await awsError { _ = try await service.getLogEvents(.init(logGroupName: "/g", logStreamName: "x"), account: account) }
+            let noStream = await awsError { _ = try await service.getLogEvents(.init(logGroupName: "/g", logStreamName: "x"), context: context) }
             #expect(noStream?.message == "The specified log stream does not exist.")
         }
     }
@@ -147,7 +147,7 @@ func put(_ service: LogsService, _ events: [(Int64, String)], stream: String = "
 
 @Suite struct FilterLogEventsTests {
     func messages(_ service: LogsService, _ request: LogsShapes.FilterLogEventsRequest) async throws -> [String] {
-        try await service.filterLogEvents(request, account: account).events?.compactMap(\.message) ?? []
+        try await service.filterLogEvents(request, context: context).events?.compactMap(\.message) ?? []
     }
 
     @Test func termsPhrasesAnyOfAndExcluded() async throws {
@@ -174,7 +174,7 @@ func put(_ service: LogsService, _ events: [(Int64, String)], stream: String = "
 
     @Test func streamsTimeRangeLimitAndPages() async throws {
         try await withStream { service, _, now in
-            try await service.createLogStream(.init(logGroupName: "/g", logStreamName: "t"), account: account)
+            try await service.createLogStream(.init(logGroupName: "/g", logStreamName: "t"), context: context)
             _ = try await put(service, [(now + 1, "s1"), (now + 3, "s3"), (now + 5, "s5")])
             _ = try await put(service, [(now + 2, "t2"), (now + 4, "t4")], stream: "t")
             #expect(try await messages(service, .init(logGroupName: "/g")) == ["s1", "t2", "s3", "t4", "s5"])
@@ -189,7 +189,7 @@ func put(_ service: LogsService, _ events: [(Int64, String)], stream: String = "
             var token: String? = nil
             var pages = 0
             repeat {
-                let page = try await service.filterLogEvents(.init(limit: 2, logGroupName: "/g", nextToken: token), account: account)
+                let page = try await service.filterLogEvents(.init(limit: 2, logGroupName: "/g", nextToken: token), context: context)
                 seen += page.events?.compactMap(\.message) ?? []
                 #expect(page.events?.allSatisfy { $0.eventId?.count == 56 } == true)
                 token = page.nextToken
@@ -214,7 +214,7 @@ func put(_ service: LogsService, _ events: [(Int64, String)], stream: String = "
             func follow(_ cursor: String, limit: Int? = nil) async throws -> (messages: [String], next: String) {
                 let page = try await service.filterLogEvents(
                     .init(limit: limit, logGroupName: "/g", nextToken: cursor, startTime: now - 60_000),
-                    account: account
+                    context: context
                 )
                 return (page.events?.compactMap(\.message) ?? [], try #require(page.nextToken))
             }
@@ -235,7 +235,7 @@ func put(_ service: LogsService, _ events: [(Int64, String)], stream: String = "
             #expect(try await follow(cursor).messages == [])
 
             // A cursor of a deleted group starts over on the group that replaced it.
-            try await service.deleteLogGroup(.init(logGroupName: "/g"), account: account)
+            try await service.deleteLogGroup(.init(logGroupName: "/g"), context: context)
             try await service.append([LogEvent(timestamp: now, message: "reborn")], group: "/g", stream: "s")
             #expect(try await follow(cursor).messages == ["reborn"])
         }

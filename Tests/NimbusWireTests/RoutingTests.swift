@@ -135,6 +135,17 @@ import Testing
         #expect(ErrorEncoder.encode(error, protocol: .restXml, requestID: "r").status == 404)
     }
 
+    @Test func queryCompatibleErrorsCarryTheirQueryCode() throws {
+        let error = AWSError(code: "QueueDoesNotExist", message: "gone", queryCode: "AWS.SimpleQueueService.NonExistentQueue")
+        let json = ErrorEncoder.encode(error, protocol: .awsJson1_0, requestID: "r")
+        #expect(json.headers[HTTPField.Name("x-amzn-query-error")!] == "AWS.SimpleQueueService.NonExistentQueue;Sender")
+        #expect(try JSONParser.parse(json.body) == .object(["__type": .string("QueueDoesNotExist"), "message": .string("gone")]))
+        let query = try XMLDocumentParser.parse(ErrorEncoder.encode(error, protocol: .query, requestID: "r").body)
+        #expect(query.child(named: "Error")?.child(named: "Code")?.text == "AWS.SimpleQueueService.NonExistentQueue")
+        let plain = ErrorEncoder.encode(AWSError(code: "X", message: "m"), protocol: .awsJson1_0, requestID: "r")
+        #expect(plain.headers[HTTPField.Name("x-amzn-query-error")!] == nil)
+    }
+
     @Test func wireCodableValuesRoundTrip() throws {
         let tags: [String: [Int]] = ["a": [1, 2]]
         #expect(try [String: [Int]](wire: tags.wire, path: "") == tags)

@@ -64,9 +64,10 @@ def nimbus_bin():
     return path
 
 
-def make_client(service, endpoint, access_key=ACCESS_KEY, secret_key=SECRET_KEY, region=REGION):
+def make_client(service, endpoint, access_key=ACCESS_KEY, secret_key=SECRET_KEY, region=REGION, config=None):
+    """A boto3 client of `endpoint`; `config` is merged over the suite's (no retries)."""
     session = boto3.session.Session(aws_access_key_id=access_key, aws_secret_access_key=secret_key, region_name=region)
-    return session.client(service, endpoint_url=endpoint, config=CLIENT_CONFIG)
+    return session.client(service, endpoint_url=endpoint, config=CLIENT_CONFIG.merge(config) if config else CLIENT_CONFIG)
 
 
 @pytest.fixture(scope="session")

@@ -164,3 +164,27 @@ def test_tampered_presigned_url_is_403(strict_server, client):
 
     assert status == 403, body
     assert "<Code>SignatureDoesNotMatch</Code>" in body, body
+
+
+def test_sns_confirmation_links_work_unsigned_where_signatures_are_required(strict_server, client):
+    # AWS answers a message's SubscribeURL and UnsubscribeURL without a signature: they are
+    # links a subscriber opens. Every other operation still needs one.
+    from snskit import Endpoint
+
+    sns = client("sns", endpoint=strict_server.endpoint, access_key=ALICE_KEY, secret_key=ALICE_SECRET)
+    topic = sns.create_topic(Name="links")["TopicArn"]
+    endpoint = Endpoint(confirm=True)
+    try:
+        arn = sns.subscribe(TopicArn=topic, Protocol="http", Endpoint=endpoint.url("/hook"), ReturnSubscriptionArn=True)["SubscriptionArn"]
+        endpoint.wait_for(lambda received: endpoint.confirmations)
+        assert endpoint.confirmations[0][0] == 200, endpoint.confirmations
+        assert sns.get_subscription_attributes(SubscriptionArn=arn)["Attributes"]["PendingConfirmation"] == "false"
+        sns.publish(TopicArn=topic, Message="hello")
+        (notification,) = endpoint.wait_for(lambda received: endpoint.notifications()) and endpoint.notifications()
+        status, _ = get(notification.json["UnsubscribeURL"])
+        assert status == 200
+        assert [s["SubscriptionArn"] for s in sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]] == []
+        status, _ = get(strict_server.endpoint + "/?Action=ListTopics&Version=2010-03-31")
+        assert status == 403
+    finally:
+        endpoint.close()

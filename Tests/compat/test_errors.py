@@ -31,17 +31,27 @@ def test_unimplemented_query_operation_is_501_not_implemented(client):
     assert "sts" in message.lower() and "AssumeRole" in message, f"message names neither service nor operation: {message!r}"
 
 
+# SQS's AddPermission (cross-account queue permissions) stays unimplemented on purpose:
+# Nimbus has one account and no IAM policy evaluation.
+ADD_PERMISSION = dict(
+    QueueUrl="http://localhost:4566/000000000000/q", Label="l", AWSAccountIds=["111111111111"], Actions=["SendMessage"]
+)
+
+
 def test_unimplemented_json_operation_is_501_not_implemented(client):
     with pytest.raises(ClientError) as raised:
-        client("sqs").list_queues()
+        client("sqs").add_permission(**ADD_PERMISSION)
 
     status, code, message = error_of(raised.value)
     assert (status, code) == (501, "NotImplemented"), message
-    assert "sqs" in message.lower() and "ListQueues" in message, f"message names neither service nor operation: {message!r}"
+    assert "sqs" in message.lower() and "AddPermission" in message, f"message names neither service nor operation: {message!r}"
 
 
 def test_aws_cli_reports_not_implemented(aws_cli_error):
-    stderr = aws_cli_error("sqs", "list-queues")
+    stderr = aws_cli_error(
+        "sqs", "add-permission", "--queue-url", ADD_PERMISSION["QueueUrl"], "--label", "l",
+        "--aws-account-ids", "111111111111", "--actions", "SendMessage",
+    )
     assert "NotImplemented" in stderr, stderr
 
 

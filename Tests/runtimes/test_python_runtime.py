@@ -218,3 +218,80 @@ def test_reconnects_when_the_server_closes_connections(start_function, runtime_a
         kind, _, body = runtime_api.invoke({"i": i})
         assert kind == "response" and body == {"i": i}
     assert len(runtime_api.connections) >= 3
+
+
+def _raw_result(runtime_api, **kw):
+    rid = runtime_api.push(**kw)
+    with runtime_api.cond:
+        assert runtime_api.cond.wait_for(lambda: rid in runtime_api.results, 10)
+    return runtime_api.results[rid]
+
+
+def test_json_in_and_out_is_exactly_the_json_modules(start_function, runtime_api):
+    # The runtime parses and writes JSON with _json's C scanner and encoder: the bytes it
+    # sends must be what json.dumps writes, for whatever json.loads reads.
+    code = (
+        "def handler(event, context):\n"
+        "    return {'event': event, 'text': 'h\\u00e9llo \\u2603 \\U0001F600 \"q\" \\\\ \\n', 'big': 2**70,\n"
+        "            'float': 0.1 + 0.2, 'inf': float('inf'), 'nested': [[], {}, [None, True, False]]}\n"
+    )
+    start_function("python", {"app.py": code}, "app.handler")
+    event_text = ' \n {"a": [1, 2.5e3, -0.0, "\\u00e9\\ud83d\\ude00"], "b": {"c": null}, "d": 123456789012345678901234567890} \t\r\n'
+    kind, _, raw = _raw_result(runtime_api, raw=event_text.encode("utf-8"))
+    assert kind == "response", raw
+    event = json.loads(event_text)
+    expected = {
+        "event": event,
+        "text": "h\u00e9llo \u2603 \U0001F600 \"q\" \\ \n",
+        "big": 2**70,
+        "float": 0.1 + 0.2,
+        "inf": float("inf"),
+        "nested": [[], {}, [None, True, False]],
+    }
+    assert raw == json.dumps(expected).encode("utf-8")
+
+
+def test_unparsable_events_get_the_json_modules_messages(start_function, runtime_api):
+    start_function("python", {"app.py": "def handler(event, context):\n    return event\n"}, "app.handler")
+    for text, message in [
+        (b"", "Expecting value: line 1 column 1 (char 0)"),
+        (b'{"a": 1} x', "Extra data: line 1 column 10 (char 9)"),
+        (b'{"a": }', "Expecting value: line 1 column 7 (char 6)"),
+    ]:
+        kind, _, raw = _raw_result(runtime_api, raw=text)
+        body = json.loads(raw)
+        assert kind == "error" and body["errorType"] == "Runtime.UnmarshalError", body
+        assert body["errorMessage"] == "Unable to unmarshal input: " + message
+    # UTF-16 is valid for json.loads (it detects the encoding); the fallback keeps that.
+    kind, _, raw = _raw_result(runtime_api, raw='{"u": 16}'.encode("utf-16"))
+    assert kind == "response" and json.loads(raw) == {"u": 16}
+
+
+def test_circular_result_is_a_marshal_error_and_the_next_result_is_fine(start_function, runtime_api):
+    code = (
+        "def handler(event, context):\n"
+        "    if event.get('loop'):\n        d = {}\n        d['self'] = d\n        return d\n"
+        "    return {'shared': [event, event]}\n"
+    )
+    start_function("python", {"app.py": code}, "app.handler")
+    kind, _, body = runtime_api.invoke({"loop": True})
+    assert kind == "error" and body["errorType"] == "Runtime.MarshalError"
+    assert body["errorMessage"] == "Unable to marshal response: Circular reference detected"
+    kind, _, body = runtime_api.invoke({"x": 1})
+    assert kind == "response" and body == {"shared": [{"x": 1}, {"x": 1}]}
+
+
+def test_logging_gets_aws_format_whenever_it_is_first_imported(start_function, runtime_api):
+    # The runtime imports logging only when something else does: at module import
+    # (init) or in the middle of an invocation, the format must be AWS's either way.
+    at_init = "import logging\nlogging.getLogger().setLevel('INFO')\nlogging.info('at init')\ndef handler(e, c):\n    return 1\n"
+    fn = start_function("python", {"app.py": at_init}, "app.handler")
+    runtime_api.invoke({})
+    fn.wait_line(r"^\[INFO\]\t\d{4}-\d\d-\d\dT[\d:.]+Z\t\tat init$")
+
+
+def test_logging_imported_during_an_invocation(start_function, runtime_api):
+    late = "def handler(e, c):\n    import logging\n    logging.warning('late %s', 1)\n    return 1\n"
+    fn = start_function("python", {"app.py": late}, "app.handler")
+    runtime_api.invoke({}, request_id="r-late")
+    fn.wait_line(r"^\[WARNING\]\t[\dT:.-]+Z\tr-late\tlate 1$")

@@ -5,22 +5,87 @@ package import NimbusWire
 
 /// The lambda operations Nimbus implements; the service actor conforms.
 package protocol LambdaOperations: Sendable {
+    func addPermission(_ input: LambdaShapes.AddPermissionRequest, context: RequestContext) async throws -> LambdaShapes.AddPermissionResponse
+    func createAlias(_ input: LambdaShapes.CreateAliasRequest, context: RequestContext) async throws -> LambdaShapes.AliasConfiguration
+    func createEventSourceMapping(
+        _ input: LambdaShapes.CreateEventSourceMappingRequest,
+        context: RequestContext
+    ) async throws -> LambdaShapes.EventSourceMappingConfiguration
     func createFunction(_ input: LambdaShapes.CreateFunctionRequest, context: RequestContext) async throws -> LambdaShapes.FunctionConfiguration
+    func deleteAlias(_ input: LambdaShapes.DeleteAliasRequest, context: RequestContext) async throws
+    func deleteEventSourceMapping(
+        _ input: LambdaShapes.DeleteEventSourceMappingRequest,
+        context: RequestContext
+    ) async throws -> LambdaShapes.EventSourceMappingConfiguration
     func deleteFunction(_ input: LambdaShapes.DeleteFunctionRequest, context: RequestContext) async throws -> LambdaShapes.DeleteFunctionResponse
+    func deleteFunctionConcurrency(_ input: LambdaShapes.DeleteFunctionConcurrencyRequest, context: RequestContext) async throws
+    func getEventSourceMapping(
+        _ input: LambdaShapes.GetEventSourceMappingRequest,
+        context: RequestContext
+    ) async throws -> LambdaShapes.EventSourceMappingConfiguration
+    func listEventSourceMappings(
+        _ input: LambdaShapes.ListEventSourceMappingsRequest,
+        context: RequestContext
+    ) async throws -> LambdaShapes.ListEventSourceMappingsResponse
+    func updateEventSourceMapping(
+        _ input: LambdaShapes.UpdateEventSourceMappingRequest,
+        context: RequestContext
+    ) async throws -> LambdaShapes.EventSourceMappingConfiguration
+    func deleteFunctionEventInvokeConfig(_ input: LambdaShapes.DeleteFunctionEventInvokeConfigRequest, context: RequestContext) async throws
     func getAccountSettings(
         _ input: LambdaShapes.GetAccountSettingsRequest,
         context: RequestContext
     ) async throws -> LambdaShapes.GetAccountSettingsResponse
+    func getAlias(_ input: LambdaShapes.GetAliasRequest, context: RequestContext) async throws -> LambdaShapes.AliasConfiguration
     func getFunction(_ input: LambdaShapes.GetFunctionRequest, context: RequestContext) async throws -> LambdaShapes.GetFunctionResponse
+    func getFunctionConcurrency(
+        _ input: LambdaShapes.GetFunctionConcurrencyRequest,
+        context: RequestContext
+    ) async throws -> LambdaShapes.GetFunctionConcurrencyResponse
     func getFunctionConfiguration(
         _ input: LambdaShapes.GetFunctionConfigurationRequest,
         context: RequestContext
     ) async throws -> LambdaShapes.FunctionConfiguration
+    func getFunctionEventInvokeConfig(
+        _ input: LambdaShapes.GetFunctionEventInvokeConfigRequest,
+        context: RequestContext
+    ) async throws -> LambdaShapes.FunctionEventInvokeConfig
+    func getPolicy(_ input: LambdaShapes.GetPolicyRequest, context: RequestContext) async throws -> LambdaShapes.GetPolicyResponse
     func invoke(_ input: LambdaShapes.InvocationRequest, context: RequestContext) async throws -> LambdaShapes.InvocationResponse
+    func listAliases(_ input: LambdaShapes.ListAliasesRequest, context: RequestContext) async throws -> LambdaShapes.ListAliasesResponse
+    func listFunctionEventInvokeConfigs(
+        _ input: LambdaShapes.ListFunctionEventInvokeConfigsRequest,
+        context: RequestContext
+    ) async throws -> LambdaShapes.ListFunctionEventInvokeConfigsResponse
     func listFunctions(_ input: LambdaShapes.ListFunctionsRequest, context: RequestContext) async throws -> LambdaShapes.ListFunctionsResponse
     func listTags(_ input: LambdaShapes.ListTagsRequest, context: RequestContext) async throws -> LambdaShapes.ListTagsResponse
+    func listVersionsByFunction(
+        _ input: LambdaShapes.ListVersionsByFunctionRequest,
+        context: RequestContext
+    ) async throws -> LambdaShapes.ListVersionsByFunctionResponse
+    func publishVersion(_ input: LambdaShapes.PublishVersionRequest, context: RequestContext) async throws -> LambdaShapes.FunctionConfiguration
+    func putFunctionConcurrency(_ input: LambdaShapes.PutFunctionConcurrencyRequest, context: RequestContext) async throws -> LambdaShapes.Concurrency
+    func putFunctionEventInvokeConfig(
+        _ input: LambdaShapes.PutFunctionEventInvokeConfigRequest,
+        context: RequestContext
+    ) async throws -> LambdaShapes.FunctionEventInvokeConfig
+    func removePermission(_ input: LambdaShapes.RemovePermissionRequest, context: RequestContext) async throws
     func tagResource(_ input: LambdaShapes.TagResourceRequest, context: RequestContext) async throws
     func untagResource(_ input: LambdaShapes.UntagResourceRequest, context: RequestContext) async throws
+    func putProvisionedConcurrencyConfig(
+        _ input: LambdaShapes.PutProvisionedConcurrencyConfigRequest,
+        context: RequestContext
+    ) async throws -> LambdaShapes.PutProvisionedConcurrencyConfigResponse
+    func getProvisionedConcurrencyConfig(
+        _ input: LambdaShapes.GetProvisionedConcurrencyConfigRequest,
+        context: RequestContext
+    ) async throws -> LambdaShapes.GetProvisionedConcurrencyConfigResponse
+    func deleteProvisionedConcurrencyConfig(_ input: LambdaShapes.DeleteProvisionedConcurrencyConfigRequest, context: RequestContext) async throws
+    func listProvisionedConcurrencyConfigs(
+        _ input: LambdaShapes.ListProvisionedConcurrencyConfigsRequest,
+        context: RequestContext
+    ) async throws -> LambdaShapes.ListProvisionedConcurrencyConfigsResponse
+    func updateAlias(_ input: LambdaShapes.UpdateAliasRequest, context: RequestContext) async throws -> LambdaShapes.AliasConfiguration
     func updateFunctionCode(
         _ input: LambdaShapes.UpdateFunctionCodeRequest,
         context: RequestContext
@@ -29,44 +94,121 @@ package protocol LambdaOperations: Sendable {
         _ input: LambdaShapes.UpdateFunctionConfigurationRequest,
         context: RequestContext
     ) async throws -> LambdaShapes.FunctionConfiguration
+    func updateFunctionEventInvokeConfig(
+        _ input: LambdaShapes.UpdateFunctionEventInvokeConfigRequest,
+        context: RequestContext
+    ) async throws -> LambdaShapes.FunctionEventInvokeConfig
 }
 
 extension LambdaOperations {
     /// The operations this service answers; every other operation of the model gets 501.
     package var implementedOperations: Set<String> {
         [
-            "CreateFunction", "DeleteFunction", "GetAccountSettings", "GetFunction", "GetFunctionConfiguration", "Invoke", "ListFunctions",
-            "ListTags", "TagResource", "UntagResource", "UpdateFunctionCode", "UpdateFunctionConfiguration",
+            "AddPermission", "CreateAlias", "CreateEventSourceMapping", "CreateFunction", "DeleteAlias", "DeleteEventSourceMapping", "DeleteFunction",
+            "DeleteFunctionConcurrency", "GetEventSourceMapping", "ListEventSourceMappings", "UpdateEventSourceMapping",
+            "DeleteFunctionEventInvokeConfig", "GetAccountSettings", "GetAlias", "GetFunction", "GetFunctionConcurrency", "GetFunctionConfiguration",
+            "GetFunctionEventInvokeConfig", "GetPolicy", "Invoke", "ListAliases", "ListFunctionEventInvokeConfigs", "ListFunctions", "ListTags",
+            "ListVersionsByFunction", "PublishVersion", "PutFunctionConcurrency", "PutFunctionEventInvokeConfig", "RemovePermission", "TagResource",
+            "UntagResource", "PutProvisionedConcurrencyConfig", "GetProvisionedConcurrencyConfig", "DeleteProvisionedConcurrencyConfig",
+            "ListProvisionedConcurrencyConfigs", "UpdateAlias", "UpdateFunctionCode", "UpdateFunctionConfiguration",
+            "UpdateFunctionEventInvokeConfig",
         ]
     }
 
     /// Decodes the call's input, runs the operation and encodes its output.
     package func perform(_ call: OperationCall) async throws -> OperationResult {
         switch call.operation.name {
+        case "AddPermission":
+            let input = try call.decodeInput(LambdaShapes.AddPermissionRequest.self)
+            return call.encodeOutput(try await addPermission(input, context: call.context))
+        case "CreateAlias":
+            let input = try call.decodeInput(LambdaShapes.CreateAliasRequest.self)
+            return call.encodeOutput(try await createAlias(input, context: call.context))
+        case "CreateEventSourceMapping":
+            let input = try call.decodeInput(LambdaShapes.CreateEventSourceMappingRequest.self)
+            return call.encodeOutput(try await createEventSourceMapping(input, context: call.context))
         case "CreateFunction":
             let input = try call.decodeInput(LambdaShapes.CreateFunctionRequest.self)
             return call.encodeOutput(try await createFunction(input, context: call.context))
+        case "DeleteAlias":
+            let input = try call.decodeInput(LambdaShapes.DeleteAliasRequest.self)
+            try await deleteAlias(input, context: call.context)
+            return .empty
+        case "DeleteEventSourceMapping":
+            let input = try call.decodeInput(LambdaShapes.DeleteEventSourceMappingRequest.self)
+            return call.encodeOutput(try await deleteEventSourceMapping(input, context: call.context))
         case "DeleteFunction":
             let input = try call.decodeInput(LambdaShapes.DeleteFunctionRequest.self)
             return call.encodeOutput(try await deleteFunction(input, context: call.context))
+        case "DeleteFunctionConcurrency":
+            let input = try call.decodeInput(LambdaShapes.DeleteFunctionConcurrencyRequest.self)
+            try await deleteFunctionConcurrency(input, context: call.context)
+            return .empty
+        case "GetEventSourceMapping":
+            let input = try call.decodeInput(LambdaShapes.GetEventSourceMappingRequest.self)
+            return call.encodeOutput(try await getEventSourceMapping(input, context: call.context))
+        case "ListEventSourceMappings":
+            let input = try call.decodeInput(LambdaShapes.ListEventSourceMappingsRequest.self)
+            return call.encodeOutput(try await listEventSourceMappings(input, context: call.context))
+        case "UpdateEventSourceMapping":
+            let input = try call.decodeInput(LambdaShapes.UpdateEventSourceMappingRequest.self)
+            return call.encodeOutput(try await updateEventSourceMapping(input, context: call.context))
+        case "DeleteFunctionEventInvokeConfig":
+            let input = try call.decodeInput(LambdaShapes.DeleteFunctionEventInvokeConfigRequest.self)
+            try await deleteFunctionEventInvokeConfig(input, context: call.context)
+            return .empty
         case "GetAccountSettings":
             let input = try call.decodeInput(LambdaShapes.GetAccountSettingsRequest.self)
             return call.encodeOutput(try await getAccountSettings(input, context: call.context))
+        case "GetAlias":
+            let input = try call.decodeInput(LambdaShapes.GetAliasRequest.self)
+            return call.encodeOutput(try await getAlias(input, context: call.context))
         case "GetFunction":
             let input = try call.decodeInput(LambdaShapes.GetFunctionRequest.self)
             return call.encodeOutput(try await getFunction(input, context: call.context))
+        case "GetFunctionConcurrency":
+            let input = try call.decodeInput(LambdaShapes.GetFunctionConcurrencyRequest.self)
+            return call.encodeOutput(try await getFunctionConcurrency(input, context: call.context))
         case "GetFunctionConfiguration":
             let input = try call.decodeInput(LambdaShapes.GetFunctionConfigurationRequest.self)
             return call.encodeOutput(try await getFunctionConfiguration(input, context: call.context))
+        case "GetFunctionEventInvokeConfig":
+            let input = try call.decodeInput(LambdaShapes.GetFunctionEventInvokeConfigRequest.self)
+            return call.encodeOutput(try await getFunctionEventInvokeConfig(input, context: call.context))
+        case "GetPolicy":
+            let input = try call.decodeInput(LambdaShapes.GetPolicyRequest.self)
+            return call.encodeOutput(try await getPolicy(input, context: call.context))
         case "Invoke":
             let input = try call.decodeInput(LambdaShapes.InvocationRequest.self)
             return call.encodeOutput(try await invoke(input, context: call.context))
+        case "ListAliases":
+            let input = try call.decodeInput(LambdaShapes.ListAliasesRequest.self)
+            return call.encodeOutput(try await listAliases(input, context: call.context))
+        case "ListFunctionEventInvokeConfigs":
+            let input = try call.decodeInput(LambdaShapes.ListFunctionEventInvokeConfigsRequest.self)
+            return call.encodeOutput(try await listFunctionEventInvokeConfigs(input, context: call.context))
         case "ListFunctions":
             let input = try call.decodeInput(LambdaShapes.ListFunctionsRequest.self)
             return call.encodeOutput(try await listFunctions(input, context: call.context))
         case "ListTags":
             let input = try call.decodeInput(LambdaShapes.ListTagsRequest.self)
             return call.encodeOutput(try await listTags(input, context: call.context))
+        case "ListVersionsByFunction":
+            let input = try call.decodeInput(LambdaShapes.ListVersionsByFunctionRequest.self)
+            return call.encodeOutput(try await listVersionsByFunction(input, context: call.context))
+        case "PublishVersion":
+            let input = try call.decodeInput(LambdaShapes.PublishVersionRequest.self)
+            return call.encodeOutput(try await publishVersion(input, context: call.context))
+        case "PutFunctionConcurrency":
+            let input = try call.decodeInput(LambdaShapes.PutFunctionConcurrencyRequest.self)
+            return call.encodeOutput(try await putFunctionConcurrency(input, context: call.context))
+        case "PutFunctionEventInvokeConfig":
+            let input = try call.decodeInput(LambdaShapes.PutFunctionEventInvokeConfigRequest.self)
+            return call.encodeOutput(try await putFunctionEventInvokeConfig(input, context: call.context))
+        case "RemovePermission":
+            let input = try call.decodeInput(LambdaShapes.RemovePermissionRequest.self)
+            try await removePermission(input, context: call.context)
+            return .empty
         case "TagResource":
             let input = try call.decodeInput(LambdaShapes.TagResourceRequest.self)
             try await tagResource(input, context: call.context)
@@ -75,12 +217,31 @@ extension LambdaOperations {
             let input = try call.decodeInput(LambdaShapes.UntagResourceRequest.self)
             try await untagResource(input, context: call.context)
             return .empty
+        case "PutProvisionedConcurrencyConfig":
+            let input = try call.decodeInput(LambdaShapes.PutProvisionedConcurrencyConfigRequest.self)
+            return call.encodeOutput(try await putProvisionedConcurrencyConfig(input, context: call.context))
+        case "GetProvisionedConcurrencyConfig":
+            let input = try call.decodeInput(LambdaShapes.GetProvisionedConcurrencyConfigRequest.self)
+            return call.encodeOutput(try await getProvisionedConcurrencyConfig(input, context: call.context))
+        case "DeleteProvisionedConcurrencyConfig":
+            let input = try call.decodeInput(LambdaShapes.DeleteProvisionedConcurrencyConfigRequest.self)
+            try await deleteProvisionedConcurrencyConfig(input, context: call.context)
+            return .empty
+        case "ListProvisionedConcurrencyConfigs":
+            let input = try call.decodeInput(LambdaShapes.ListProvisionedConcurrencyConfigsRequest.self)
+            return call.encodeOutput(try await listProvisionedConcurrencyConfigs(input, context: call.context))
+        case "UpdateAlias":
+            let input = try call.decodeInput(LambdaShapes.UpdateAliasRequest.self)
+            return call.encodeOutput(try await updateAlias(input, context: call.context))
         case "UpdateFunctionCode":
             let input = try call.decodeInput(LambdaShapes.UpdateFunctionCodeRequest.self)
             return call.encodeOutput(try await updateFunctionCode(input, context: call.context))
         case "UpdateFunctionConfiguration":
             let input = try call.decodeInput(LambdaShapes.UpdateFunctionConfigurationRequest.self)
             return call.encodeOutput(try await updateFunctionConfiguration(input, context: call.context))
+        case "UpdateFunctionEventInvokeConfig":
+            let input = try call.decodeInput(LambdaShapes.UpdateFunctionEventInvokeConfigRequest.self)
+            return call.encodeOutput(try await updateFunctionEventInvokeConfig(input, context: call.context))
         default:
             throw AWSError.notImplemented(service: call.service.name, operation: call.operation.name)
         }

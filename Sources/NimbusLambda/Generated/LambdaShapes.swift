@@ -69,6 +69,189 @@ package enum LambdaShapes {
         }
     }
 
+    package struct AddPermissionRequest: WireCodable, Sendable, Hashable {
+        package var action: String
+        package var eventSourceToken: String?
+        package var functionName: String
+        package var functionUrlAuthType: String?
+        package var invokedViaFunctionUrl: Bool?
+        package var principal: String
+        package var principalOrgID: String?
+        package var qualifier: String?
+        package var revisionId: String?
+        package var sourceAccount: String?
+        package var sourceArn: String?
+        package var statementId: String
+
+        package init(
+            action: String,
+            eventSourceToken: String? = nil,
+            functionName: String,
+            functionUrlAuthType: String? = nil,
+            invokedViaFunctionUrl: Bool? = nil,
+            principal: String,
+            principalOrgID: String? = nil,
+            qualifier: String? = nil,
+            revisionId: String? = nil,
+            sourceAccount: String? = nil,
+            sourceArn: String? = nil,
+            statementId: String
+        ) {
+            self.action = action
+            self.eventSourceToken = eventSourceToken
+            self.functionName = functionName
+            self.functionUrlAuthType = functionUrlAuthType
+            self.invokedViaFunctionUrl = invokedViaFunctionUrl
+            self.principal = principal
+            self.principalOrgID = principalOrgID
+            self.qualifier = qualifier
+            self.revisionId = revisionId
+            self.sourceAccount = sourceAccount
+            self.sourceArn = sourceArn
+            self.statementId = statementId
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            action = try members.required("Action")
+            eventSourceToken = try members.optional("EventSourceToken")
+            functionName = try members.required("FunctionName")
+            functionUrlAuthType = try members.optional("FunctionUrlAuthType")
+            invokedViaFunctionUrl = try members.optional("InvokedViaFunctionUrl")
+            principal = try members.required("Principal")
+            principalOrgID = try members.optional("PrincipalOrgID")
+            qualifier = try members.optional("Qualifier")
+            revisionId = try members.optional("RevisionId")
+            sourceAccount = try members.optional("SourceAccount")
+            sourceArn = try members.optional("SourceArn")
+            statementId = try members.required("StatementId")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Action", action)
+            object.set("EventSourceToken", eventSourceToken)
+            object.set("FunctionName", functionName)
+            object.set("FunctionUrlAuthType", functionUrlAuthType)
+            object.set("InvokedViaFunctionUrl", invokedViaFunctionUrl)
+            object.set("Principal", principal)
+            object.set("PrincipalOrgID", principalOrgID)
+            object.set("Qualifier", qualifier)
+            object.set("RevisionId", revisionId)
+            object.set("SourceAccount", sourceAccount)
+            object.set("SourceArn", sourceArn)
+            object.set("StatementId", statementId)
+            return object.value
+        }
+    }
+
+    package struct AddPermissionResponse: WireCodable, Sendable, Hashable {
+        package var statement: String?
+
+        package init(statement: String? = nil) {
+            self.statement = statement
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            statement = try members.optional("Statement")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Statement", statement)
+            return object.value
+        }
+    }
+
+    package struct AliasConfiguration: WireCodable, Sendable, Hashable {
+        package var aliasArn: String?
+        package var description: String?
+        package var functionVersion: String?
+        package var name: String?
+        package var revisionId: String?
+        package var routingConfig: AliasRoutingConfiguration?
+
+        package init(
+            aliasArn: String? = nil,
+            description: String? = nil,
+            functionVersion: String? = nil,
+            name: String? = nil,
+            revisionId: String? = nil,
+            routingConfig: AliasRoutingConfiguration? = nil
+        ) {
+            self.aliasArn = aliasArn
+            self.description = description
+            self.functionVersion = functionVersion
+            self.name = name
+            self.revisionId = revisionId
+            self.routingConfig = routingConfig
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            aliasArn = try members.optional("AliasArn")
+            description = try members.optional("Description")
+            functionVersion = try members.optional("FunctionVersion")
+            name = try members.optional("Name")
+            revisionId = try members.optional("RevisionId")
+            routingConfig = try members.optional("RoutingConfig")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("AliasArn", aliasArn)
+            object.set("Description", description)
+            object.set("FunctionVersion", functionVersion)
+            object.set("Name", name)
+            object.set("RevisionId", revisionId)
+            object.set("RoutingConfig", routingConfig)
+            return object.value
+        }
+    }
+
+    package struct AliasRoutingConfiguration: WireCodable, Sendable, Hashable {
+        package var additionalVersionWeights: [String: Double]?
+
+        package init(additionalVersionWeights: [String: Double]? = nil) {
+            self.additionalVersionWeights = additionalVersionWeights
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            additionalVersionWeights = try members.optional("AdditionalVersionWeights")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("AdditionalVersionWeights", additionalVersionWeights)
+            return object.value
+        }
+    }
+
+    package struct AmazonManagedKafkaEventSourceConfig: WireCodable, Sendable, Hashable {
+        package var consumerGroupId: String?
+        package var schemaRegistryConfig: KafkaSchemaRegistryConfig?
+
+        package init(consumerGroupId: String? = nil, schemaRegistryConfig: KafkaSchemaRegistryConfig? = nil) {
+            self.consumerGroupId = consumerGroupId
+            self.schemaRegistryConfig = schemaRegistryConfig
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            consumerGroupId = try members.optional("ConsumerGroupId")
+            schemaRegistryConfig = try members.optional("SchemaRegistryConfig")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("ConsumerGroupId", consumerGroupId)
+            object.set("SchemaRegistryConfig", schemaRegistryConfig)
+            return object.value
+        }
+    }
+
     package struct CapacityProviderConfig: WireCodable, Sendable, Hashable {
         package var lambdaManagedInstancesCapacityProviderConfig: LambdaManagedInstancesCapacityProviderConfig
 
@@ -103,6 +286,203 @@ package enum LambdaShapes {
         package var wire: WireValue {
             var object = WireObject()
             object.set("ReservedConcurrentExecutions", reservedConcurrentExecutions)
+            return object.value
+        }
+    }
+
+    package struct CreateAliasRequest: WireCodable, Sendable, Hashable {
+        package var description: String?
+        package var functionName: String
+        package var functionVersion: String
+        package var name: String
+        package var routingConfig: AliasRoutingConfiguration?
+
+        package init(
+            description: String? = nil,
+            functionName: String,
+            functionVersion: String,
+            name: String,
+            routingConfig: AliasRoutingConfiguration? = nil
+        ) {
+            self.description = description
+            self.functionName = functionName
+            self.functionVersion = functionVersion
+            self.name = name
+            self.routingConfig = routingConfig
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            description = try members.optional("Description")
+            functionName = try members.required("FunctionName")
+            functionVersion = try members.required("FunctionVersion")
+            name = try members.required("Name")
+            routingConfig = try members.optional("RoutingConfig")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Description", description)
+            object.set("FunctionName", functionName)
+            object.set("FunctionVersion", functionVersion)
+            object.set("Name", name)
+            object.set("RoutingConfig", routingConfig)
+            return object.value
+        }
+    }
+
+    package struct CreateEventSourceMappingRequest: WireCodable, Sendable, Hashable {
+        package var amazonManagedKafkaEventSourceConfig: AmazonManagedKafkaEventSourceConfig?
+        package var batchSize: Int?
+        package var bisectBatchOnFunctionError: Bool?
+        package var destinationConfig: DestinationConfig?
+        package var documentDBEventSourceConfig: DocumentDBEventSourceConfig?
+        package var enabled: Bool?
+        package var eventSourceArn: String?
+        package var filterCriteria: FilterCriteria?
+        package var functionName: String
+        package var functionResponseTypes: [String]?
+        package var kmsKeyArn: String?
+        package var loggingConfig: EventSourceMappingLoggingConfig?
+        package var maximumBatchingWindowInSeconds: Int?
+        package var maximumRecordAgeInSeconds: Int?
+        package var maximumRetryAttempts: Int?
+        package var metricsConfig: EventSourceMappingMetricsConfig?
+        package var parallelizationFactor: Int?
+        package var provisionedPollerConfig: ProvisionedPollerConfig?
+        package var queues: [String]?
+        package var scalingConfig: ScalingConfig?
+        package var selfManagedEventSource: SelfManagedEventSource?
+        package var selfManagedKafkaEventSourceConfig: SelfManagedKafkaEventSourceConfig?
+        package var sourceAccessConfigurations: [SourceAccessConfiguration]?
+        package var startingPosition: String?
+        package var startingPositionTimestamp: Date?
+        package var tags: [String: String]?
+        package var topics: [String]?
+        package var tumblingWindowInSeconds: Int?
+
+        package init(
+            amazonManagedKafkaEventSourceConfig: AmazonManagedKafkaEventSourceConfig? = nil,
+            batchSize: Int? = nil,
+            bisectBatchOnFunctionError: Bool? = nil,
+            destinationConfig: DestinationConfig? = nil,
+            documentDBEventSourceConfig: DocumentDBEventSourceConfig? = nil,
+            enabled: Bool? = nil,
+            eventSourceArn: String? = nil,
+            filterCriteria: FilterCriteria? = nil,
+            functionName: String,
+            functionResponseTypes: [String]? = nil,
+            kmsKeyArn: String? = nil,
+            loggingConfig: EventSourceMappingLoggingConfig? = nil,
+            maximumBatchingWindowInSeconds: Int? = nil,
+            maximumRecordAgeInSeconds: Int? = nil,
+            maximumRetryAttempts: Int? = nil,
+            metricsConfig: EventSourceMappingMetricsConfig? = nil,
+            parallelizationFactor: Int? = nil,
+            provisionedPollerConfig: ProvisionedPollerConfig? = nil,
+            queues: [String]? = nil,
+            scalingConfig: ScalingConfig? = nil,
+            selfManagedEventSource: SelfManagedEventSource? = nil,
+            selfManagedKafkaEventSourceConfig: SelfManagedKafkaEventSourceConfig? = nil,
+            sourceAccessConfigurations: [SourceAccessConfiguration]? = nil,
+            startingPosition: String? = nil,
+            startingPositionTimestamp: Date? = nil,
+            tags: [String: String]? = nil,
+            topics: [String]? = nil,
+            tumblingWindowInSeconds: Int? = nil
+        ) {
+            self.amazonManagedKafkaEventSourceConfig = amazonManagedKafkaEventSourceConfig
+            self.batchSize = batchSize
+            self.bisectBatchOnFunctionError = bisectBatchOnFunctionError
+            self.destinationConfig = destinationConfig
+            self.documentDBEventSourceConfig = documentDBEventSourceConfig
+            self.enabled = enabled
+            self.eventSourceArn = eventSourceArn
+            self.filterCriteria = filterCriteria
+            self.functionName = functionName
+            self.functionResponseTypes = functionResponseTypes
+            self.kmsKeyArn = kmsKeyArn
+            self.loggingConfig = loggingConfig
+            self.maximumBatchingWindowInSeconds = maximumBatchingWindowInSeconds
+            self.maximumRecordAgeInSeconds = maximumRecordAgeInSeconds
+            self.maximumRetryAttempts = maximumRetryAttempts
+            self.metricsConfig = metricsConfig
+            self.parallelizationFactor = parallelizationFactor
+            self.provisionedPollerConfig = provisionedPollerConfig
+            self.queues = queues
+            self.scalingConfig = scalingConfig
+            self.selfManagedEventSource = selfManagedEventSource
+            self.selfManagedKafkaEventSourceConfig = selfManagedKafkaEventSourceConfig
+            self.sourceAccessConfigurations = sourceAccessConfigurations
+            self.startingPosition = startingPosition
+            self.startingPositionTimestamp = startingPositionTimestamp
+            self.tags = tags
+            self.topics = topics
+            self.tumblingWindowInSeconds = tumblingWindowInSeconds
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            amazonManagedKafkaEventSourceConfig = try members.optional("AmazonManagedKafkaEventSourceConfig")
+            batchSize = try members.optional("BatchSize")
+            bisectBatchOnFunctionError = try members.optional("BisectBatchOnFunctionError")
+            destinationConfig = try members.optional("DestinationConfig")
+            documentDBEventSourceConfig = try members.optional("DocumentDBEventSourceConfig")
+            enabled = try members.optional("Enabled")
+            eventSourceArn = try members.optional("EventSourceArn")
+            filterCriteria = try members.optional("FilterCriteria")
+            functionName = try members.required("FunctionName")
+            functionResponseTypes = try members.optional("FunctionResponseTypes")
+            kmsKeyArn = try members.optional("KMSKeyArn")
+            loggingConfig = try members.optional("LoggingConfig")
+            maximumBatchingWindowInSeconds = try members.optional("MaximumBatchingWindowInSeconds")
+            maximumRecordAgeInSeconds = try members.optional("MaximumRecordAgeInSeconds")
+            maximumRetryAttempts = try members.optional("MaximumRetryAttempts")
+            metricsConfig = try members.optional("MetricsConfig")
+            parallelizationFactor = try members.optional("ParallelizationFactor")
+            provisionedPollerConfig = try members.optional("ProvisionedPollerConfig")
+            queues = try members.optional("Queues")
+            scalingConfig = try members.optional("ScalingConfig")
+            selfManagedEventSource = try members.optional("SelfManagedEventSource")
+            selfManagedKafkaEventSourceConfig = try members.optional("SelfManagedKafkaEventSourceConfig")
+            sourceAccessConfigurations = try members.optional("SourceAccessConfigurations")
+            startingPosition = try members.optional("StartingPosition")
+            startingPositionTimestamp = try members.optional("StartingPositionTimestamp")
+            tags = try members.optional("Tags")
+            topics = try members.optional("Topics")
+            tumblingWindowInSeconds = try members.optional("TumblingWindowInSeconds")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("AmazonManagedKafkaEventSourceConfig", amazonManagedKafkaEventSourceConfig)
+            object.set("BatchSize", batchSize)
+            object.set("BisectBatchOnFunctionError", bisectBatchOnFunctionError)
+            object.set("DestinationConfig", destinationConfig)
+            object.set("DocumentDBEventSourceConfig", documentDBEventSourceConfig)
+            object.set("Enabled", enabled)
+            object.set("EventSourceArn", eventSourceArn)
+            object.set("FilterCriteria", filterCriteria)
+            object.set("FunctionName", functionName)
+            object.set("FunctionResponseTypes", functionResponseTypes)
+            object.set("KMSKeyArn", kmsKeyArn)
+            object.set("LoggingConfig", loggingConfig)
+            object.set("MaximumBatchingWindowInSeconds", maximumBatchingWindowInSeconds)
+            object.set("MaximumRecordAgeInSeconds", maximumRecordAgeInSeconds)
+            object.set("MaximumRetryAttempts", maximumRetryAttempts)
+            object.set("MetricsConfig", metricsConfig)
+            object.set("ParallelizationFactor", parallelizationFactor)
+            object.set("ProvisionedPollerConfig", provisionedPollerConfig)
+            object.set("Queues", queues)
+            object.set("ScalingConfig", scalingConfig)
+            object.set("SelfManagedEventSource", selfManagedEventSource)
+            object.set("SelfManagedKafkaEventSourceConfig", selfManagedKafkaEventSourceConfig)
+            object.set("SourceAccessConfigurations", sourceAccessConfigurations)
+            object.set("StartingPosition", startingPosition)
+            object.set("StartingPositionTimestamp", startingPositionTimestamp)
+            object.set("Tags", tags)
+            object.set("Topics", topics)
+            object.set("TumblingWindowInSeconds", tumblingWindowInSeconds)
             return object.value
         }
     }
@@ -282,6 +662,90 @@ package enum LambdaShapes {
         }
     }
 
+    package struct DeleteAliasRequest: WireCodable, Sendable, Hashable {
+        package var functionName: String
+        package var name: String
+
+        package init(functionName: String, name: String) {
+            self.functionName = functionName
+            self.name = name
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            functionName = try members.required("FunctionName")
+            name = try members.required("Name")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("FunctionName", functionName)
+            object.set("Name", name)
+            return object.value
+        }
+    }
+
+    package struct DeleteEventSourceMappingRequest: WireCodable, Sendable, Hashable {
+        package var uuid: String
+
+        package init(uuid: String) {
+            self.uuid = uuid
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            uuid = try members.required("UUID")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("UUID", uuid)
+            return object.value
+        }
+    }
+
+    package struct DeleteFunctionConcurrencyRequest: WireCodable, Sendable, Hashable {
+        package var functionName: String
+
+        package init(functionName: String) {
+            self.functionName = functionName
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            functionName = try members.required("FunctionName")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("FunctionName", functionName)
+            return object.value
+        }
+    }
+
+    package struct DeleteFunctionEventInvokeConfigRequest: WireCodable, Sendable, Hashable {
+        package var functionName: String
+        package var qualifier: String?
+
+        package init(functionName: String, qualifier: String? = nil) {
+            self.functionName = functionName
+            self.qualifier = qualifier
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            functionName = try members.required("FunctionName")
+            qualifier = try members.optional("Qualifier")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("FunctionName", functionName)
+            object.set("Qualifier", qualifier)
+            return object.value
+        }
+    }
+
     package struct DeleteFunctionRequest: WireCodable, Sendable, Hashable {
         package var functionName: String
         package var qualifier: String?
@@ -320,6 +784,79 @@ package enum LambdaShapes {
         package var wire: WireValue {
             var object = WireObject()
             object.set("StatusCode", statusCode)
+            return object.value
+        }
+    }
+
+    package struct DeleteProvisionedConcurrencyConfigRequest: WireCodable, Sendable, Hashable {
+        package var functionName: String
+        package var qualifier: String
+
+        package init(functionName: String, qualifier: String) {
+            self.functionName = functionName
+            self.qualifier = qualifier
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            functionName = try members.required("FunctionName")
+            qualifier = try members.required("Qualifier")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("FunctionName", functionName)
+            object.set("Qualifier", qualifier)
+            return object.value
+        }
+    }
+
+    package struct DestinationConfig: WireCodable, Sendable, Hashable {
+        package var onFailure: OnFailure?
+        package var onSuccess: OnSuccess?
+
+        package init(onFailure: OnFailure? = nil, onSuccess: OnSuccess? = nil) {
+            self.onFailure = onFailure
+            self.onSuccess = onSuccess
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            onFailure = try members.optional("OnFailure")
+            onSuccess = try members.optional("OnSuccess")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("OnFailure", onFailure)
+            object.set("OnSuccess", onSuccess)
+            return object.value
+        }
+    }
+
+    package struct DocumentDBEventSourceConfig: WireCodable, Sendable, Hashable {
+        package var collectionName: String?
+        package var databaseName: String?
+        package var fullDocument: String?
+
+        package init(collectionName: String? = nil, databaseName: String? = nil, fullDocument: String? = nil) {
+            self.collectionName = collectionName
+            self.databaseName = databaseName
+            self.fullDocument = fullDocument
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            collectionName = try members.optional("CollectionName")
+            databaseName = try members.optional("DatabaseName")
+            fullDocument = try members.optional("FullDocument")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("CollectionName", collectionName)
+            object.set("DatabaseName", databaseName)
+            object.set("FullDocument", fullDocument)
             return object.value
         }
     }
@@ -431,6 +968,225 @@ package enum LambdaShapes {
         }
     }
 
+    package struct EventSourceMappingConfiguration: WireCodable, Sendable, Hashable {
+        package var amazonManagedKafkaEventSourceConfig: AmazonManagedKafkaEventSourceConfig?
+        package var batchSize: Int?
+        package var bisectBatchOnFunctionError: Bool?
+        package var destinationConfig: DestinationConfig?
+        package var documentDBEventSourceConfig: DocumentDBEventSourceConfig?
+        package var eventSourceArn: String?
+        package var eventSourceMappingArn: String?
+        package var filterCriteria: FilterCriteria?
+        package var filterCriteriaError: FilterCriteriaError?
+        package var functionArn: String?
+        package var functionResponseTypes: [String]?
+        package var kmsKeyArn: String?
+        package var lastModified: Date?
+        package var lastProcessingResult: String?
+        package var loggingConfig: EventSourceMappingLoggingConfig?
+        package var maximumBatchingWindowInSeconds: Int?
+        package var maximumRecordAgeInSeconds: Int?
+        package var maximumRetryAttempts: Int?
+        package var metricsConfig: EventSourceMappingMetricsConfig?
+        package var parallelizationFactor: Int?
+        package var provisionedPollerConfig: ProvisionedPollerConfig?
+        package var queues: [String]?
+        package var scalingConfig: ScalingConfig?
+        package var selfManagedEventSource: SelfManagedEventSource?
+        package var selfManagedKafkaEventSourceConfig: SelfManagedKafkaEventSourceConfig?
+        package var sourceAccessConfigurations: [SourceAccessConfiguration]?
+        package var startingPosition: String?
+        package var startingPositionTimestamp: Date?
+        package var state: String?
+        package var stateTransitionReason: String?
+        package var topics: [String]?
+        package var tumblingWindowInSeconds: Int?
+        package var uuid: String?
+
+        package init(
+            amazonManagedKafkaEventSourceConfig: AmazonManagedKafkaEventSourceConfig? = nil,
+            batchSize: Int? = nil,
+            bisectBatchOnFunctionError: Bool? = nil,
+            destinationConfig: DestinationConfig? = nil,
+            documentDBEventSourceConfig: DocumentDBEventSourceConfig? = nil,
+            eventSourceArn: String? = nil,
+            eventSourceMappingArn: String? = nil,
+            filterCriteria: FilterCriteria? = nil,
+            filterCriteriaError: FilterCriteriaError? = nil,
+            functionArn: String? = nil,
+            functionResponseTypes: [String]? = nil,
+            kmsKeyArn: String? = nil,
+            lastModified: Date? = nil,
+            lastProcessingResult: String? = nil,
+            loggingConfig: EventSourceMappingLoggingConfig? = nil,
+            maximumBatchingWindowInSeconds: Int? = nil,
+            maximumRecordAgeInSeconds: Int? = nil,
+            maximumRetryAttempts: Int? = nil,
+            metricsConfig: EventSourceMappingMetricsConfig? = nil,
+            parallelizationFactor: Int? = nil,
+            provisionedPollerConfig: ProvisionedPollerConfig? = nil,
+            queues: [String]? = nil,
+            scalingConfig: ScalingConfig? = nil,
+            selfManagedEventSource: SelfManagedEventSource? = nil,
+            selfManagedKafkaEventSourceConfig: SelfManagedKafkaEventSourceConfig? = nil,
+            sourceAccessConfigurations: [SourceAccessConfiguration]? = nil,
+            startingPosition: String? = nil,
+            startingPositionTimestamp: Date? = nil,
+            state: String? = nil,
+            stateTransitionReason: String? = nil,
+            topics: [String]? = nil,
+            tumblingWindowInSeconds: Int? = nil,
+            uuid: String? = nil
+        ) {
+            self.amazonManagedKafkaEventSourceConfig = amazonManagedKafkaEventSourceConfig
+            self.batchSize = batchSize
+            self.bisectBatchOnFunctionError = bisectBatchOnFunctionError
+            self.destinationConfig = destinationConfig
+            self.documentDBEventSourceConfig = documentDBEventSourceConfig
+            self.eventSourceArn = eventSourceArn
+            self.eventSourceMappingArn = eventSourceMappingArn
+            self.filterCriteria = filterCriteria
+            self.filterCriteriaError = filterCriteriaError
+            self.functionArn = functionArn
+            self.functionResponseTypes = functionResponseTypes
+            self.kmsKeyArn = kmsKeyArn
+            self.lastModified = lastModified
+            self.lastProcessingResult = lastProcessingResult
+            self.loggingConfig = loggingConfig
+            self.maximumBatchingWindowInSeconds = maximumBatchingWindowInSeconds
+            self.maximumRecordAgeInSeconds = maximumRecordAgeInSeconds
+            self.maximumRetryAttempts = maximumRetryAttempts
+            self.metricsConfig = metricsConfig
+            self.parallelizationFactor = parallelizationFactor
+            self.provisionedPollerConfig = provisionedPollerConfig
+            self.queues = queues
+            self.scalingConfig = scalingConfig
+            self.selfManagedEventSource = selfManagedEventSource
+            self.selfManagedKafkaEventSourceConfig = selfManagedKafkaEventSourceConfig
+            self.sourceAccessConfigurations = sourceAccessConfigurations
+            self.startingPosition = startingPosition
+            self.startingPositionTimestamp = startingPositionTimestamp
+            self.state = state
+            self.stateTransitionReason = stateTransitionReason
+            self.topics = topics
+            self.tumblingWindowInSeconds = tumblingWindowInSeconds
+            self.uuid = uuid
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            amazonManagedKafkaEventSourceConfig = try members.optional("AmazonManagedKafkaEventSourceConfig")
+            batchSize = try members.optional("BatchSize")
+            bisectBatchOnFunctionError = try members.optional("BisectBatchOnFunctionError")
+            destinationConfig = try members.optional("DestinationConfig")
+            documentDBEventSourceConfig = try members.optional("DocumentDBEventSourceConfig")
+            eventSourceArn = try members.optional("EventSourceArn")
+            eventSourceMappingArn = try members.optional("EventSourceMappingArn")
+            filterCriteria = try members.optional("FilterCriteria")
+            filterCriteriaError = try members.optional("FilterCriteriaError")
+            functionArn = try members.optional("FunctionArn")
+            functionResponseTypes = try members.optional("FunctionResponseTypes")
+            kmsKeyArn = try members.optional("KMSKeyArn")
+            lastModified = try members.optional("LastModified")
+            lastProcessingResult = try members.optional("LastProcessingResult")
+            loggingConfig = try members.optional("LoggingConfig")
+            maximumBatchingWindowInSeconds = try members.optional("MaximumBatchingWindowInSeconds")
+            maximumRecordAgeInSeconds = try members.optional("MaximumRecordAgeInSeconds")
+            maximumRetryAttempts = try members.optional("MaximumRetryAttempts")
+            metricsConfig = try members.optional("MetricsConfig")
+            parallelizationFactor = try members.optional("ParallelizationFactor")
+            provisionedPollerConfig = try members.optional("ProvisionedPollerConfig")
+            queues = try members.optional("Queues")
+            scalingConfig = try members.optional("ScalingConfig")
+            selfManagedEventSource = try members.optional("SelfManagedEventSource")
+            selfManagedKafkaEventSourceConfig = try members.optional("SelfManagedKafkaEventSourceConfig")
+            sourceAccessConfigurations = try members.optional("SourceAccessConfigurations")
+            startingPosition = try members.optional("StartingPosition")
+            startingPositionTimestamp = try members.optional("StartingPositionTimestamp")
+            state = try members.optional("State")
+            stateTransitionReason = try members.optional("StateTransitionReason")
+            topics = try members.optional("Topics")
+            tumblingWindowInSeconds = try members.optional("TumblingWindowInSeconds")
+            uuid = try members.optional("UUID")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("AmazonManagedKafkaEventSourceConfig", amazonManagedKafkaEventSourceConfig)
+            object.set("BatchSize", batchSize)
+            object.set("BisectBatchOnFunctionError", bisectBatchOnFunctionError)
+            object.set("DestinationConfig", destinationConfig)
+            object.set("DocumentDBEventSourceConfig", documentDBEventSourceConfig)
+            object.set("EventSourceArn", eventSourceArn)
+            object.set("EventSourceMappingArn", eventSourceMappingArn)
+            object.set("FilterCriteria", filterCriteria)
+            object.set("FilterCriteriaError", filterCriteriaError)
+            object.set("FunctionArn", functionArn)
+            object.set("FunctionResponseTypes", functionResponseTypes)
+            object.set("KMSKeyArn", kmsKeyArn)
+            object.set("LastModified", lastModified)
+            object.set("LastProcessingResult", lastProcessingResult)
+            object.set("LoggingConfig", loggingConfig)
+            object.set("MaximumBatchingWindowInSeconds", maximumBatchingWindowInSeconds)
+            object.set("MaximumRecordAgeInSeconds", maximumRecordAgeInSeconds)
+            object.set("MaximumRetryAttempts", maximumRetryAttempts)
+            object.set("MetricsConfig", metricsConfig)
+            object.set("ParallelizationFactor", parallelizationFactor)
+            object.set("ProvisionedPollerConfig", provisionedPollerConfig)
+            object.set("Queues", queues)
+            object.set("ScalingConfig", scalingConfig)
+            object.set("SelfManagedEventSource", selfManagedEventSource)
+            object.set("SelfManagedKafkaEventSourceConfig", selfManagedKafkaEventSourceConfig)
+            object.set("SourceAccessConfigurations", sourceAccessConfigurations)
+            object.set("StartingPosition", startingPosition)
+            object.set("StartingPositionTimestamp", startingPositionTimestamp)
+            object.set("State", state)
+            object.set("StateTransitionReason", stateTransitionReason)
+            object.set("Topics", topics)
+            object.set("TumblingWindowInSeconds", tumblingWindowInSeconds)
+            object.set("UUID", uuid)
+            return object.value
+        }
+    }
+
+    package struct EventSourceMappingLoggingConfig: WireCodable, Sendable, Hashable {
+        package var systemLogLevel: String?
+
+        package init(systemLogLevel: String? = nil) {
+            self.systemLogLevel = systemLogLevel
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            systemLogLevel = try members.optional("SystemLogLevel")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("SystemLogLevel", systemLogLevel)
+            return object.value
+        }
+    }
+
+    package struct EventSourceMappingMetricsConfig: WireCodable, Sendable, Hashable {
+        package var metrics: [String]?
+
+        package init(metrics: [String]? = nil) {
+            self.metrics = metrics
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            metrics = try members.optional("Metrics")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Metrics", metrics)
+            return object.value
+        }
+    }
+
     package struct FileSystemConfig: WireCodable, Sendable, Hashable {
         package var arn: String
         package var localMountPath: String
@@ -450,6 +1206,67 @@ package enum LambdaShapes {
             var object = WireObject()
             object.set("Arn", arn)
             object.set("LocalMountPath", localMountPath)
+            return object.value
+        }
+    }
+
+    package struct Filter: WireCodable, Sendable, Hashable {
+        package var pattern: String?
+
+        package init(pattern: String? = nil) {
+            self.pattern = pattern
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            pattern = try members.optional("Pattern")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Pattern", pattern)
+            return object.value
+        }
+    }
+
+    package struct FilterCriteria: WireCodable, Sendable, Hashable {
+        package var filters: [Filter]?
+
+        package init(filters: [Filter]? = nil) {
+            self.filters = filters
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            filters = try members.optional("Filters")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Filters", filters)
+            return object.value
+        }
+    }
+
+    package struct FilterCriteriaError: WireCodable, Sendable, Hashable {
+        package var errorCode: String?
+        package var message: String?
+
+        package init(errorCode: String? = nil, message: String? = nil) {
+            self.errorCode = errorCode
+            self.message = message
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            errorCode = try members.optional("ErrorCode")
+            message = try members.optional("Message")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("ErrorCode", errorCode)
+            object.set("Message", message)
             return object.value
         }
     }
@@ -757,6 +1574,47 @@ package enum LambdaShapes {
         }
     }
 
+    package struct FunctionEventInvokeConfig: WireCodable, Sendable, Hashable {
+        package var destinationConfig: DestinationConfig?
+        package var functionArn: String?
+        package var lastModified: Date?
+        package var maximumEventAgeInSeconds: Int?
+        package var maximumRetryAttempts: Int?
+
+        package init(
+            destinationConfig: DestinationConfig? = nil,
+            functionArn: String? = nil,
+            lastModified: Date? = nil,
+            maximumEventAgeInSeconds: Int? = nil,
+            maximumRetryAttempts: Int? = nil
+        ) {
+            self.destinationConfig = destinationConfig
+            self.functionArn = functionArn
+            self.lastModified = lastModified
+            self.maximumEventAgeInSeconds = maximumEventAgeInSeconds
+            self.maximumRetryAttempts = maximumRetryAttempts
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            destinationConfig = try members.optional("DestinationConfig")
+            functionArn = try members.optional("FunctionArn")
+            lastModified = try members.optional("LastModified")
+            maximumEventAgeInSeconds = try members.optional("MaximumEventAgeInSeconds")
+            maximumRetryAttempts = try members.optional("MaximumRetryAttempts")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("DestinationConfig", destinationConfig)
+            object.set("FunctionArn", functionArn)
+            object.set("LastModified", lastModified)
+            object.set("MaximumEventAgeInSeconds", maximumEventAgeInSeconds)
+            object.set("MaximumRetryAttempts", maximumRetryAttempts)
+            return object.value
+        }
+    }
+
     package struct GetAccountSettingsRequest: WireCodable, Sendable, Hashable {
         package init() {}
 
@@ -792,7 +1650,110 @@ package enum LambdaShapes {
         }
     }
 
+    package struct GetAliasRequest: WireCodable, Sendable, Hashable {
+        package var functionName: String
+        package var name: String
+
+        package init(functionName: String, name: String) {
+            self.functionName = functionName
+            self.name = name
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            functionName = try members.required("FunctionName")
+            name = try members.required("Name")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("FunctionName", functionName)
+            object.set("Name", name)
+            return object.value
+        }
+    }
+
+    package struct GetEventSourceMappingRequest: WireCodable, Sendable, Hashable {
+        package var uuid: String
+
+        package init(uuid: String) {
+            self.uuid = uuid
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            uuid = try members.required("UUID")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("UUID", uuid)
+            return object.value
+        }
+    }
+
+    package struct GetFunctionConcurrencyRequest: WireCodable, Sendable, Hashable {
+        package var functionName: String
+
+        package init(functionName: String) {
+            self.functionName = functionName
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            functionName = try members.required("FunctionName")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("FunctionName", functionName)
+            return object.value
+        }
+    }
+
+    package struct GetFunctionConcurrencyResponse: WireCodable, Sendable, Hashable {
+        package var reservedConcurrentExecutions: Int?
+
+        package init(reservedConcurrentExecutions: Int? = nil) {
+            self.reservedConcurrentExecutions = reservedConcurrentExecutions
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            reservedConcurrentExecutions = try members.optional("ReservedConcurrentExecutions")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("ReservedConcurrentExecutions", reservedConcurrentExecutions)
+            return object.value
+        }
+    }
+
     package struct GetFunctionConfigurationRequest: WireCodable, Sendable, Hashable {
+        package var functionName: String
+        package var qualifier: String?
+
+        package init(functionName: String, qualifier: String? = nil) {
+            self.functionName = functionName
+            self.qualifier = qualifier
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            functionName = try members.required("FunctionName")
+            qualifier = try members.optional("Qualifier")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("FunctionName", functionName)
+            object.set("Qualifier", qualifier)
+            return object.value
+        }
+    }
+
+    package struct GetFunctionEventInvokeConfigRequest: WireCodable, Sendable, Hashable {
         package var functionName: String
         package var qualifier: String?
 
@@ -875,6 +1836,121 @@ package enum LambdaShapes {
             object.set("Configuration", configuration)
             object.set("Tags", tags)
             object.set("TagsError", tagsError)
+            return object.value
+        }
+    }
+
+    package struct GetPolicyRequest: WireCodable, Sendable, Hashable {
+        package var functionName: String
+        package var qualifier: String?
+
+        package init(functionName: String, qualifier: String? = nil) {
+            self.functionName = functionName
+            self.qualifier = qualifier
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            functionName = try members.required("FunctionName")
+            qualifier = try members.optional("Qualifier")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("FunctionName", functionName)
+            object.set("Qualifier", qualifier)
+            return object.value
+        }
+    }
+
+    package struct GetPolicyResponse: WireCodable, Sendable, Hashable {
+        package var policy: String?
+        package var revisionId: String?
+
+        package init(policy: String? = nil, revisionId: String? = nil) {
+            self.policy = policy
+            self.revisionId = revisionId
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            policy = try members.optional("Policy")
+            revisionId = try members.optional("RevisionId")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Policy", policy)
+            object.set("RevisionId", revisionId)
+            return object.value
+        }
+    }
+
+    package struct GetProvisionedConcurrencyConfigRequest: WireCodable, Sendable, Hashable {
+        package var functionName: String
+        package var qualifier: String
+
+        package init(functionName: String, qualifier: String) {
+            self.functionName = functionName
+            self.qualifier = qualifier
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            functionName = try members.required("FunctionName")
+            qualifier = try members.required("Qualifier")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("FunctionName", functionName)
+            object.set("Qualifier", qualifier)
+            return object.value
+        }
+    }
+
+    package struct GetProvisionedConcurrencyConfigResponse: WireCodable, Sendable, Hashable {
+        package var allocatedProvisionedConcurrentExecutions: Int?
+        package var availableProvisionedConcurrentExecutions: Int?
+        package var lastModified: String?
+        package var requestedProvisionedConcurrentExecutions: Int?
+        package var status: String?
+        package var statusReason: String?
+
+        package init(
+            allocatedProvisionedConcurrentExecutions: Int? = nil,
+            availableProvisionedConcurrentExecutions: Int? = nil,
+            lastModified: String? = nil,
+            requestedProvisionedConcurrentExecutions: Int? = nil,
+            status: String? = nil,
+            statusReason: String? = nil
+        ) {
+            self.allocatedProvisionedConcurrentExecutions = allocatedProvisionedConcurrentExecutions
+            self.availableProvisionedConcurrentExecutions = availableProvisionedConcurrentExecutions
+            self.lastModified = lastModified
+            self.requestedProvisionedConcurrentExecutions = requestedProvisionedConcurrentExecutions
+            self.status = status
+            self.statusReason = statusReason
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            allocatedProvisionedConcurrentExecutions = try members.optional("AllocatedProvisionedConcurrentExecutions")
+            availableProvisionedConcurrentExecutions = try members.optional("AvailableProvisionedConcurrentExecutions")
+            lastModified = try members.optional("LastModified")
+            requestedProvisionedConcurrentExecutions = try members.optional("RequestedProvisionedConcurrentExecutions")
+            status = try members.optional("Status")
+            statusReason = try members.optional("StatusReason")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("AllocatedProvisionedConcurrentExecutions", allocatedProvisionedConcurrentExecutions)
+            object.set("AvailableProvisionedConcurrentExecutions", availableProvisionedConcurrentExecutions)
+            object.set("LastModified", lastModified)
+            object.set("RequestedProvisionedConcurrentExecutions", requestedProvisionedConcurrentExecutions)
+            object.set("Status", status)
+            object.set("StatusReason", statusReason)
             return object.value
         }
     }
@@ -1054,6 +2130,84 @@ package enum LambdaShapes {
         }
     }
 
+    package struct KafkaSchemaRegistryAccessConfig: WireCodable, Sendable, Hashable {
+        package var type: String?
+        package var uri: String?
+
+        package init(type: String? = nil, uri: String? = nil) {
+            self.type = type
+            self.uri = uri
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            type = try members.optional("Type")
+            uri = try members.optional("URI")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Type", type)
+            object.set("URI", uri)
+            return object.value
+        }
+    }
+
+    package struct KafkaSchemaRegistryConfig: WireCodable, Sendable, Hashable {
+        package var accessConfigs: [KafkaSchemaRegistryAccessConfig]?
+        package var eventRecordFormat: String?
+        package var schemaRegistryURI: String?
+        package var schemaValidationConfigs: [KafkaSchemaValidationConfig]?
+
+        package init(
+            accessConfigs: [KafkaSchemaRegistryAccessConfig]? = nil,
+            eventRecordFormat: String? = nil,
+            schemaRegistryURI: String? = nil,
+            schemaValidationConfigs: [KafkaSchemaValidationConfig]? = nil
+        ) {
+            self.accessConfigs = accessConfigs
+            self.eventRecordFormat = eventRecordFormat
+            self.schemaRegistryURI = schemaRegistryURI
+            self.schemaValidationConfigs = schemaValidationConfigs
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            accessConfigs = try members.optional("AccessConfigs")
+            eventRecordFormat = try members.optional("EventRecordFormat")
+            schemaRegistryURI = try members.optional("SchemaRegistryURI")
+            schemaValidationConfigs = try members.optional("SchemaValidationConfigs")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("AccessConfigs", accessConfigs)
+            object.set("EventRecordFormat", eventRecordFormat)
+            object.set("SchemaRegistryURI", schemaRegistryURI)
+            object.set("SchemaValidationConfigs", schemaValidationConfigs)
+            return object.value
+        }
+    }
+
+    package struct KafkaSchemaValidationConfig: WireCodable, Sendable, Hashable {
+        package var attribute: String?
+
+        package init(attribute: String? = nil) {
+            self.attribute = attribute
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            attribute = try members.optional("Attribute")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Attribute", attribute)
+            return object.value
+        }
+    }
+
     package struct LambdaManagedInstancesCapacityProviderConfig: WireCodable, Sendable, Hashable {
         package var capacityProviderArn: String
         package var executionEnvironmentMemoryGiBPerVCpu: Double?
@@ -1116,6 +2270,164 @@ package enum LambdaShapes {
         }
     }
 
+    package struct ListAliasesRequest: WireCodable, Sendable, Hashable {
+        package var functionName: String
+        package var functionVersion: String?
+        package var marker: String?
+        package var maxItems: Int?
+
+        package init(functionName: String, functionVersion: String? = nil, marker: String? = nil, maxItems: Int? = nil) {
+            self.functionName = functionName
+            self.functionVersion = functionVersion
+            self.marker = marker
+            self.maxItems = maxItems
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            functionName = try members.required("FunctionName")
+            functionVersion = try members.optional("FunctionVersion")
+            marker = try members.optional("Marker")
+            maxItems = try members.optional("MaxItems")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("FunctionName", functionName)
+            object.set("FunctionVersion", functionVersion)
+            object.set("Marker", marker)
+            object.set("MaxItems", maxItems)
+            return object.value
+        }
+    }
+
+    package struct ListAliasesResponse: WireCodable, Sendable, Hashable {
+        package var aliases: [AliasConfiguration]?
+        package var nextMarker: String?
+
+        package init(aliases: [AliasConfiguration]? = nil, nextMarker: String? = nil) {
+            self.aliases = aliases
+            self.nextMarker = nextMarker
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            aliases = try members.optional("Aliases")
+            nextMarker = try members.optional("NextMarker")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Aliases", aliases)
+            object.set("NextMarker", nextMarker)
+            return object.value
+        }
+    }
+
+    package struct ListEventSourceMappingsRequest: WireCodable, Sendable, Hashable {
+        package var eventSourceArn: String?
+        package var functionName: String?
+        package var marker: String?
+        package var maxItems: Int?
+
+        package init(eventSourceArn: String? = nil, functionName: String? = nil, marker: String? = nil, maxItems: Int? = nil) {
+            self.eventSourceArn = eventSourceArn
+            self.functionName = functionName
+            self.marker = marker
+            self.maxItems = maxItems
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            eventSourceArn = try members.optional("EventSourceArn")
+            functionName = try members.optional("FunctionName")
+            marker = try members.optional("Marker")
+            maxItems = try members.optional("MaxItems")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("EventSourceArn", eventSourceArn)
+            object.set("FunctionName", functionName)
+            object.set("Marker", marker)
+            object.set("MaxItems", maxItems)
+            return object.value
+        }
+    }
+
+    package struct ListEventSourceMappingsResponse: WireCodable, Sendable, Hashable {
+        package var eventSourceMappings: [EventSourceMappingConfiguration]?
+        package var nextMarker: String?
+
+        package init(eventSourceMappings: [EventSourceMappingConfiguration]? = nil, nextMarker: String? = nil) {
+            self.eventSourceMappings = eventSourceMappings
+            self.nextMarker = nextMarker
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            eventSourceMappings = try members.optional("EventSourceMappings")
+            nextMarker = try members.optional("NextMarker")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("EventSourceMappings", eventSourceMappings)
+            object.set("NextMarker", nextMarker)
+            return object.value
+        }
+    }
+
+    package struct ListFunctionEventInvokeConfigsRequest: WireCodable, Sendable, Hashable {
+        package var functionName: String
+        package var marker: String?
+        package var maxItems: Int?
+
+        package init(functionName: String, marker: String? = nil, maxItems: Int? = nil) {
+            self.functionName = functionName
+            self.marker = marker
+            self.maxItems = maxItems
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            functionName = try members.required("FunctionName")
+            marker = try members.optional("Marker")
+            maxItems = try members.optional("MaxItems")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("FunctionName", functionName)
+            object.set("Marker", marker)
+            object.set("MaxItems", maxItems)
+            return object.value
+        }
+    }
+
+    package struct ListFunctionEventInvokeConfigsResponse: WireCodable, Sendable, Hashable {
+        package var functionEventInvokeConfigs: [FunctionEventInvokeConfig]?
+        package var nextMarker: String?
+
+        package init(functionEventInvokeConfigs: [FunctionEventInvokeConfig]? = nil, nextMarker: String? = nil) {
+            self.functionEventInvokeConfigs = functionEventInvokeConfigs
+            self.nextMarker = nextMarker
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            functionEventInvokeConfigs = try members.optional("FunctionEventInvokeConfigs")
+            nextMarker = try members.optional("NextMarker")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("FunctionEventInvokeConfigs", functionEventInvokeConfigs)
+            object.set("NextMarker", nextMarker)
+            return object.value
+        }
+    }
+
     package struct ListFunctionsRequest: WireCodable, Sendable, Hashable {
         package var functionVersion: String?
         package var marker: String?
@@ -1170,6 +2482,56 @@ package enum LambdaShapes {
         }
     }
 
+    package struct ListProvisionedConcurrencyConfigsRequest: WireCodable, Sendable, Hashable {
+        package var functionName: String
+        package var marker: String?
+        package var maxItems: Int?
+
+        package init(functionName: String, marker: String? = nil, maxItems: Int? = nil) {
+            self.functionName = functionName
+            self.marker = marker
+            self.maxItems = maxItems
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            functionName = try members.required("FunctionName")
+            marker = try members.optional("Marker")
+            maxItems = try members.optional("MaxItems")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("FunctionName", functionName)
+            object.set("Marker", marker)
+            object.set("MaxItems", maxItems)
+            return object.value
+        }
+    }
+
+    package struct ListProvisionedConcurrencyConfigsResponse: WireCodable, Sendable, Hashable {
+        package var nextMarker: String?
+        package var provisionedConcurrencyConfigs: [ProvisionedConcurrencyConfigListItem]?
+
+        package init(nextMarker: String? = nil, provisionedConcurrencyConfigs: [ProvisionedConcurrencyConfigListItem]? = nil) {
+            self.nextMarker = nextMarker
+            self.provisionedConcurrencyConfigs = provisionedConcurrencyConfigs
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            nextMarker = try members.optional("NextMarker")
+            provisionedConcurrencyConfigs = try members.optional("ProvisionedConcurrencyConfigs")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("NextMarker", nextMarker)
+            object.set("ProvisionedConcurrencyConfigs", provisionedConcurrencyConfigs)
+            return object.value
+        }
+    }
+
     package struct ListTagsRequest: WireCodable, Sendable, Hashable {
         package var resource: String
 
@@ -1208,6 +2570,56 @@ package enum LambdaShapes {
         }
     }
 
+    package struct ListVersionsByFunctionRequest: WireCodable, Sendable, Hashable {
+        package var functionName: String
+        package var marker: String?
+        package var maxItems: Int?
+
+        package init(functionName: String, marker: String? = nil, maxItems: Int? = nil) {
+            self.functionName = functionName
+            self.marker = marker
+            self.maxItems = maxItems
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            functionName = try members.required("FunctionName")
+            marker = try members.optional("Marker")
+            maxItems = try members.optional("MaxItems")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("FunctionName", functionName)
+            object.set("Marker", marker)
+            object.set("MaxItems", maxItems)
+            return object.value
+        }
+    }
+
+    package struct ListVersionsByFunctionResponse: WireCodable, Sendable, Hashable {
+        package var nextMarker: String?
+        package var versions: [FunctionConfiguration]?
+
+        package init(nextMarker: String? = nil, versions: [FunctionConfiguration]? = nil) {
+            self.nextMarker = nextMarker
+            self.versions = versions
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            nextMarker = try members.optional("NextMarker")
+            versions = try members.optional("Versions")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("NextMarker", nextMarker)
+            object.set("Versions", versions)
+            return object.value
+        }
+    }
+
     package struct LoggingConfig: WireCodable, Sendable, Hashable {
         package var applicationLogLevel: String?
         package var logFormat: String?
@@ -1235,6 +2647,326 @@ package enum LambdaShapes {
             object.set("LogFormat", logFormat)
             object.set("LogGroup", logGroup)
             object.set("SystemLogLevel", systemLogLevel)
+            return object.value
+        }
+    }
+
+    package struct OnFailure: WireCodable, Sendable, Hashable {
+        package var destination: String?
+
+        package init(destination: String? = nil) {
+            self.destination = destination
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            destination = try members.optional("Destination")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Destination", destination)
+            return object.value
+        }
+    }
+
+    package struct OnSuccess: WireCodable, Sendable, Hashable {
+        package var destination: String?
+
+        package init(destination: String? = nil) {
+            self.destination = destination
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            destination = try members.optional("Destination")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Destination", destination)
+            return object.value
+        }
+    }
+
+    package struct ProvisionedConcurrencyConfigListItem: WireCodable, Sendable, Hashable {
+        package var allocatedProvisionedConcurrentExecutions: Int?
+        package var availableProvisionedConcurrentExecutions: Int?
+        package var functionArn: String?
+        package var lastModified: String?
+        package var requestedProvisionedConcurrentExecutions: Int?
+        package var status: String?
+        package var statusReason: String?
+
+        package init(
+            allocatedProvisionedConcurrentExecutions: Int? = nil,
+            availableProvisionedConcurrentExecutions: Int? = nil,
+            functionArn: String? = nil,
+            lastModified: String? = nil,
+            requestedProvisionedConcurrentExecutions: Int? = nil,
+            status: String? = nil,
+            statusReason: String? = nil
+        ) {
+            self.allocatedProvisionedConcurrentExecutions = allocatedProvisionedConcurrentExecutions
+            self.availableProvisionedConcurrentExecutions = availableProvisionedConcurrentExecutions
+            self.functionArn = functionArn
+            self.lastModified = lastModified
+            self.requestedProvisionedConcurrentExecutions = requestedProvisionedConcurrentExecutions
+            self.status = status
+            self.statusReason = statusReason
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            allocatedProvisionedConcurrentExecutions = try members.optional("AllocatedProvisionedConcurrentExecutions")
+            availableProvisionedConcurrentExecutions = try members.optional("AvailableProvisionedConcurrentExecutions")
+            functionArn = try members.optional("FunctionArn")
+            lastModified = try members.optional("LastModified")
+            requestedProvisionedConcurrentExecutions = try members.optional("RequestedProvisionedConcurrentExecutions")
+            status = try members.optional("Status")
+            statusReason = try members.optional("StatusReason")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("AllocatedProvisionedConcurrentExecutions", allocatedProvisionedConcurrentExecutions)
+            object.set("AvailableProvisionedConcurrentExecutions", availableProvisionedConcurrentExecutions)
+            object.set("FunctionArn", functionArn)
+            object.set("LastModified", lastModified)
+            object.set("RequestedProvisionedConcurrentExecutions", requestedProvisionedConcurrentExecutions)
+            object.set("Status", status)
+            object.set("StatusReason", statusReason)
+            return object.value
+        }
+    }
+
+    package struct ProvisionedPollerConfig: WireCodable, Sendable, Hashable {
+        package var maximumPollers: Int?
+        package var minimumPollers: Int?
+        package var pollerGroupName: String?
+
+        package init(maximumPollers: Int? = nil, minimumPollers: Int? = nil, pollerGroupName: String? = nil) {
+            self.maximumPollers = maximumPollers
+            self.minimumPollers = minimumPollers
+            self.pollerGroupName = pollerGroupName
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            maximumPollers = try members.optional("MaximumPollers")
+            minimumPollers = try members.optional("MinimumPollers")
+            pollerGroupName = try members.optional("PollerGroupName")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("MaximumPollers", maximumPollers)
+            object.set("MinimumPollers", minimumPollers)
+            object.set("PollerGroupName", pollerGroupName)
+            return object.value
+        }
+    }
+
+    package struct PublishVersionRequest: WireCodable, Sendable, Hashable {
+        package var codeSha256: String?
+        package var description: String?
+        package var functionName: String
+        package var publishTo: String?
+        package var revisionId: String?
+
+        package init(codeSha256: String? = nil, description: String? = nil, functionName: String, publishTo: String? = nil, revisionId: String? = nil)
+        {
+            self.codeSha256 = codeSha256
+            self.description = description
+            self.functionName = functionName
+            self.publishTo = publishTo
+            self.revisionId = revisionId
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            codeSha256 = try members.optional("CodeSha256")
+            description = try members.optional("Description")
+            functionName = try members.required("FunctionName")
+            publishTo = try members.optional("PublishTo")
+            revisionId = try members.optional("RevisionId")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("CodeSha256", codeSha256)
+            object.set("Description", description)
+            object.set("FunctionName", functionName)
+            object.set("PublishTo", publishTo)
+            object.set("RevisionId", revisionId)
+            return object.value
+        }
+    }
+
+    package struct PutFunctionConcurrencyRequest: WireCodable, Sendable, Hashable {
+        package var functionName: String
+        package var reservedConcurrentExecutions: Int
+
+        package init(functionName: String, reservedConcurrentExecutions: Int) {
+            self.functionName = functionName
+            self.reservedConcurrentExecutions = reservedConcurrentExecutions
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            functionName = try members.required("FunctionName")
+            reservedConcurrentExecutions = try members.required("ReservedConcurrentExecutions")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("FunctionName", functionName)
+            object.set("ReservedConcurrentExecutions", reservedConcurrentExecutions)
+            return object.value
+        }
+    }
+
+    package struct PutFunctionEventInvokeConfigRequest: WireCodable, Sendable, Hashable {
+        package var destinationConfig: DestinationConfig?
+        package var functionName: String
+        package var maximumEventAgeInSeconds: Int?
+        package var maximumRetryAttempts: Int?
+        package var qualifier: String?
+
+        package init(
+            destinationConfig: DestinationConfig? = nil,
+            functionName: String,
+            maximumEventAgeInSeconds: Int? = nil,
+            maximumRetryAttempts: Int? = nil,
+            qualifier: String? = nil
+        ) {
+            self.destinationConfig = destinationConfig
+            self.functionName = functionName
+            self.maximumEventAgeInSeconds = maximumEventAgeInSeconds
+            self.maximumRetryAttempts = maximumRetryAttempts
+            self.qualifier = qualifier
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            destinationConfig = try members.optional("DestinationConfig")
+            functionName = try members.required("FunctionName")
+            maximumEventAgeInSeconds = try members.optional("MaximumEventAgeInSeconds")
+            maximumRetryAttempts = try members.optional("MaximumRetryAttempts")
+            qualifier = try members.optional("Qualifier")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("DestinationConfig", destinationConfig)
+            object.set("FunctionName", functionName)
+            object.set("MaximumEventAgeInSeconds", maximumEventAgeInSeconds)
+            object.set("MaximumRetryAttempts", maximumRetryAttempts)
+            object.set("Qualifier", qualifier)
+            return object.value
+        }
+    }
+
+    package struct PutProvisionedConcurrencyConfigRequest: WireCodable, Sendable, Hashable {
+        package var functionName: String
+        package var provisionedConcurrentExecutions: Int
+        package var qualifier: String
+
+        package init(functionName: String, provisionedConcurrentExecutions: Int, qualifier: String) {
+            self.functionName = functionName
+            self.provisionedConcurrentExecutions = provisionedConcurrentExecutions
+            self.qualifier = qualifier
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            functionName = try members.required("FunctionName")
+            provisionedConcurrentExecutions = try members.required("ProvisionedConcurrentExecutions")
+            qualifier = try members.required("Qualifier")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("FunctionName", functionName)
+            object.set("ProvisionedConcurrentExecutions", provisionedConcurrentExecutions)
+            object.set("Qualifier", qualifier)
+            return object.value
+        }
+    }
+
+    package struct PutProvisionedConcurrencyConfigResponse: WireCodable, Sendable, Hashable {
+        package var allocatedProvisionedConcurrentExecutions: Int?
+        package var availableProvisionedConcurrentExecutions: Int?
+        package var lastModified: String?
+        package var requestedProvisionedConcurrentExecutions: Int?
+        package var status: String?
+        package var statusReason: String?
+
+        package init(
+            allocatedProvisionedConcurrentExecutions: Int? = nil,
+            availableProvisionedConcurrentExecutions: Int? = nil,
+            lastModified: String? = nil,
+            requestedProvisionedConcurrentExecutions: Int? = nil,
+            status: String? = nil,
+            statusReason: String? = nil
+        ) {
+            self.allocatedProvisionedConcurrentExecutions = allocatedProvisionedConcurrentExecutions
+            self.availableProvisionedConcurrentExecutions = availableProvisionedConcurrentExecutions
+            self.lastModified = lastModified
+            self.requestedProvisionedConcurrentExecutions = requestedProvisionedConcurrentExecutions
+            self.status = status
+            self.statusReason = statusReason
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            allocatedProvisionedConcurrentExecutions = try members.optional("AllocatedProvisionedConcurrentExecutions")
+            availableProvisionedConcurrentExecutions = try members.optional("AvailableProvisionedConcurrentExecutions")
+            lastModified = try members.optional("LastModified")
+            requestedProvisionedConcurrentExecutions = try members.optional("RequestedProvisionedConcurrentExecutions")
+            status = try members.optional("Status")
+            statusReason = try members.optional("StatusReason")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("AllocatedProvisionedConcurrentExecutions", allocatedProvisionedConcurrentExecutions)
+            object.set("AvailableProvisionedConcurrentExecutions", availableProvisionedConcurrentExecutions)
+            object.set("LastModified", lastModified)
+            object.set("RequestedProvisionedConcurrentExecutions", requestedProvisionedConcurrentExecutions)
+            object.set("Status", status)
+            object.set("StatusReason", statusReason)
+            return object.value
+        }
+    }
+
+    package struct RemovePermissionRequest: WireCodable, Sendable, Hashable {
+        package var functionName: String
+        package var qualifier: String?
+        package var revisionId: String?
+        package var statementId: String
+
+        package init(functionName: String, qualifier: String? = nil, revisionId: String? = nil, statementId: String) {
+            self.functionName = functionName
+            self.qualifier = qualifier
+            self.revisionId = revisionId
+            self.statementId = statementId
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            functionName = try members.required("FunctionName")
+            qualifier = try members.optional("Qualifier")
+            revisionId = try members.optional("RevisionId")
+            statementId = try members.required("StatementId")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("FunctionName", functionName)
+            object.set("Qualifier", qualifier)
+            object.set("RevisionId", revisionId)
+            object.set("StatementId", statementId)
             return object.value
         }
     }
@@ -1285,6 +3017,67 @@ package enum LambdaShapes {
         }
     }
 
+    package struct ScalingConfig: WireCodable, Sendable, Hashable {
+        package var maximumConcurrency: Int?
+
+        package init(maximumConcurrency: Int? = nil) {
+            self.maximumConcurrency = maximumConcurrency
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            maximumConcurrency = try members.optional("MaximumConcurrency")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("MaximumConcurrency", maximumConcurrency)
+            return object.value
+        }
+    }
+
+    package struct SelfManagedEventSource: WireCodable, Sendable, Hashable {
+        package var endpoints: [String: [String]]?
+
+        package init(endpoints: [String: [String]]? = nil) {
+            self.endpoints = endpoints
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            endpoints = try members.optional("Endpoints")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Endpoints", endpoints)
+            return object.value
+        }
+    }
+
+    package struct SelfManagedKafkaEventSourceConfig: WireCodable, Sendable, Hashable {
+        package var consumerGroupId: String?
+        package var schemaRegistryConfig: KafkaSchemaRegistryConfig?
+
+        package init(consumerGroupId: String? = nil, schemaRegistryConfig: KafkaSchemaRegistryConfig? = nil) {
+            self.consumerGroupId = consumerGroupId
+            self.schemaRegistryConfig = schemaRegistryConfig
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            consumerGroupId = try members.optional("ConsumerGroupId")
+            schemaRegistryConfig = try members.optional("SchemaRegistryConfig")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("ConsumerGroupId", consumerGroupId)
+            object.set("SchemaRegistryConfig", schemaRegistryConfig)
+            return object.value
+        }
+    }
+
     package struct SnapStart: WireCodable, Sendable, Hashable {
         package var applyOn: String?
 
@@ -1323,6 +3116,29 @@ package enum LambdaShapes {
             var object = WireObject()
             object.set("ApplyOn", applyOn)
             object.set("OptimizationStatus", optimizationStatus)
+            return object.value
+        }
+    }
+
+    package struct SourceAccessConfiguration: WireCodable, Sendable, Hashable {
+        package var type: String?
+        package var uri: String?
+
+        package init(type: String? = nil, uri: String? = nil) {
+            self.type = type
+            self.uri = uri
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            type = try members.optional("Type")
+            uri = try members.optional("URI")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Type", type)
+            object.set("URI", uri)
             return object.value
         }
     }
@@ -1449,6 +3265,178 @@ package enum LambdaShapes {
             var object = WireObject()
             object.set("Resource", resource)
             object.set("TagKeys", tagKeys)
+            return object.value
+        }
+    }
+
+    package struct UpdateAliasRequest: WireCodable, Sendable, Hashable {
+        package var description: String?
+        package var functionName: String
+        package var functionVersion: String?
+        package var name: String
+        package var revisionId: String?
+        package var routingConfig: AliasRoutingConfiguration?
+
+        package init(
+            description: String? = nil,
+            functionName: String,
+            functionVersion: String? = nil,
+            name: String,
+            revisionId: String? = nil,
+            routingConfig: AliasRoutingConfiguration? = nil
+        ) {
+            self.description = description
+            self.functionName = functionName
+            self.functionVersion = functionVersion
+            self.name = name
+            self.revisionId = revisionId
+            self.routingConfig = routingConfig
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            description = try members.optional("Description")
+            functionName = try members.required("FunctionName")
+            functionVersion = try members.optional("FunctionVersion")
+            name = try members.required("Name")
+            revisionId = try members.optional("RevisionId")
+            routingConfig = try members.optional("RoutingConfig")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Description", description)
+            object.set("FunctionName", functionName)
+            object.set("FunctionVersion", functionVersion)
+            object.set("Name", name)
+            object.set("RevisionId", revisionId)
+            object.set("RoutingConfig", routingConfig)
+            return object.value
+        }
+    }
+
+    package struct UpdateEventSourceMappingRequest: WireCodable, Sendable, Hashable {
+        package var amazonManagedKafkaEventSourceConfig: AmazonManagedKafkaEventSourceConfig?
+        package var batchSize: Int?
+        package var bisectBatchOnFunctionError: Bool?
+        package var destinationConfig: DestinationConfig?
+        package var documentDBEventSourceConfig: DocumentDBEventSourceConfig?
+        package var enabled: Bool?
+        package var filterCriteria: FilterCriteria?
+        package var functionName: String?
+        package var functionResponseTypes: [String]?
+        package var kmsKeyArn: String?
+        package var loggingConfig: EventSourceMappingLoggingConfig?
+        package var maximumBatchingWindowInSeconds: Int?
+        package var maximumRecordAgeInSeconds: Int?
+        package var maximumRetryAttempts: Int?
+        package var metricsConfig: EventSourceMappingMetricsConfig?
+        package var parallelizationFactor: Int?
+        package var provisionedPollerConfig: ProvisionedPollerConfig?
+        package var scalingConfig: ScalingConfig?
+        package var selfManagedKafkaEventSourceConfig: SelfManagedKafkaEventSourceConfig?
+        package var sourceAccessConfigurations: [SourceAccessConfiguration]?
+        package var tumblingWindowInSeconds: Int?
+        package var uuid: String
+
+        package init(
+            amazonManagedKafkaEventSourceConfig: AmazonManagedKafkaEventSourceConfig? = nil,
+            batchSize: Int? = nil,
+            bisectBatchOnFunctionError: Bool? = nil,
+            destinationConfig: DestinationConfig? = nil,
+            documentDBEventSourceConfig: DocumentDBEventSourceConfig? = nil,
+            enabled: Bool? = nil,
+            filterCriteria: FilterCriteria? = nil,
+            functionName: String? = nil,
+            functionResponseTypes: [String]? = nil,
+            kmsKeyArn: String? = nil,
+            loggingConfig: EventSourceMappingLoggingConfig? = nil,
+            maximumBatchingWindowInSeconds: Int? = nil,
+            maximumRecordAgeInSeconds: Int? = nil,
+            maximumRetryAttempts: Int? = nil,
+            metricsConfig: EventSourceMappingMetricsConfig? = nil,
+            parallelizationFactor: Int? = nil,
+            provisionedPollerConfig: ProvisionedPollerConfig? = nil,
+            scalingConfig: ScalingConfig? = nil,
+            selfManagedKafkaEventSourceConfig: SelfManagedKafkaEventSourceConfig? = nil,
+            sourceAccessConfigurations: [SourceAccessConfiguration]? = nil,
+            tumblingWindowInSeconds: Int? = nil,
+            uuid: String
+        ) {
+            self.amazonManagedKafkaEventSourceConfig = amazonManagedKafkaEventSourceConfig
+            self.batchSize = batchSize
+            self.bisectBatchOnFunctionError = bisectBatchOnFunctionError
+            self.destinationConfig = destinationConfig
+            self.documentDBEventSourceConfig = documentDBEventSourceConfig
+            self.enabled = enabled
+            self.filterCriteria = filterCriteria
+            self.functionName = functionName
+            self.functionResponseTypes = functionResponseTypes
+            self.kmsKeyArn = kmsKeyArn
+            self.loggingConfig = loggingConfig
+            self.maximumBatchingWindowInSeconds = maximumBatchingWindowInSeconds
+            self.maximumRecordAgeInSeconds = maximumRecordAgeInSeconds
+            self.maximumRetryAttempts = maximumRetryAttempts
+            self.metricsConfig = metricsConfig
+            self.parallelizationFactor = parallelizationFactor
+            self.provisionedPollerConfig = provisionedPollerConfig
+            self.scalingConfig = scalingConfig
+            self.selfManagedKafkaEventSourceConfig = selfManagedKafkaEventSourceConfig
+            self.sourceAccessConfigurations = sourceAccessConfigurations
+            self.tumblingWindowInSeconds = tumblingWindowInSeconds
+            self.uuid = uuid
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            amazonManagedKafkaEventSourceConfig = try members.optional("AmazonManagedKafkaEventSourceConfig")
+            batchSize = try members.optional("BatchSize")
+            bisectBatchOnFunctionError = try members.optional("BisectBatchOnFunctionError")
+            destinationConfig = try members.optional("DestinationConfig")
+            documentDBEventSourceConfig = try members.optional("DocumentDBEventSourceConfig")
+            enabled = try members.optional("Enabled")
+            filterCriteria = try members.optional("FilterCriteria")
+            functionName = try members.optional("FunctionName")
+            functionResponseTypes = try members.optional("FunctionResponseTypes")
+            kmsKeyArn = try members.optional("KMSKeyArn")
+            loggingConfig = try members.optional("LoggingConfig")
+            maximumBatchingWindowInSeconds = try members.optional("MaximumBatchingWindowInSeconds")
+            maximumRecordAgeInSeconds = try members.optional("MaximumRecordAgeInSeconds")
+            maximumRetryAttempts = try members.optional("MaximumRetryAttempts")
+            metricsConfig = try members.optional("MetricsConfig")
+            parallelizationFactor = try members.optional("ParallelizationFactor")
+            provisionedPollerConfig = try members.optional("ProvisionedPollerConfig")
+            scalingConfig = try members.optional("ScalingConfig")
+            selfManagedKafkaEventSourceConfig = try members.optional("SelfManagedKafkaEventSourceConfig")
+            sourceAccessConfigurations = try members.optional("SourceAccessConfigurations")
+            tumblingWindowInSeconds = try members.optional("TumblingWindowInSeconds")
+            uuid = try members.required("UUID")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("AmazonManagedKafkaEventSourceConfig", amazonManagedKafkaEventSourceConfig)
+            object.set("BatchSize", batchSize)
+            object.set("BisectBatchOnFunctionError", bisectBatchOnFunctionError)
+            object.set("DestinationConfig", destinationConfig)
+            object.set("DocumentDBEventSourceConfig", documentDBEventSourceConfig)
+            object.set("Enabled", enabled)
+            object.set("FilterCriteria", filterCriteria)
+            object.set("FunctionName", functionName)
+            object.set("FunctionResponseTypes", functionResponseTypes)
+            object.set("KMSKeyArn", kmsKeyArn)
+            object.set("LoggingConfig", loggingConfig)
+            object.set("MaximumBatchingWindowInSeconds", maximumBatchingWindowInSeconds)
+            object.set("MaximumRecordAgeInSeconds", maximumRecordAgeInSeconds)
+            object.set("MaximumRetryAttempts", maximumRetryAttempts)
+            object.set("MetricsConfig", metricsConfig)
+            object.set("ParallelizationFactor", parallelizationFactor)
+            object.set("ProvisionedPollerConfig", provisionedPollerConfig)
+            object.set("ScalingConfig", scalingConfig)
+            object.set("SelfManagedKafkaEventSourceConfig", selfManagedKafkaEventSourceConfig)
+            object.set("SourceAccessConfigurations", sourceAccessConfigurations)
+            object.set("TumblingWindowInSeconds", tumblingWindowInSeconds)
+            object.set("UUID", uuid)
             return object.value
         }
     }
@@ -1646,6 +3634,47 @@ package enum LambdaShapes {
             object.set("Timeout", timeout)
             object.set("TracingConfig", tracingConfig)
             object.set("VpcConfig", vpcConfig)
+            return object.value
+        }
+    }
+
+    package struct UpdateFunctionEventInvokeConfigRequest: WireCodable, Sendable, Hashable {
+        package var destinationConfig: DestinationConfig?
+        package var functionName: String
+        package var maximumEventAgeInSeconds: Int?
+        package var maximumRetryAttempts: Int?
+        package var qualifier: String?
+
+        package init(
+            destinationConfig: DestinationConfig? = nil,
+            functionName: String,
+            maximumEventAgeInSeconds: Int? = nil,
+            maximumRetryAttempts: Int? = nil,
+            qualifier: String? = nil
+        ) {
+            self.destinationConfig = destinationConfig
+            self.functionName = functionName
+            self.maximumEventAgeInSeconds = maximumEventAgeInSeconds
+            self.maximumRetryAttempts = maximumRetryAttempts
+            self.qualifier = qualifier
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            destinationConfig = try members.optional("DestinationConfig")
+            functionName = try members.required("FunctionName")
+            maximumEventAgeInSeconds = try members.optional("MaximumEventAgeInSeconds")
+            maximumRetryAttempts = try members.optional("MaximumRetryAttempts")
+            qualifier = try members.optional("Qualifier")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("DestinationConfig", destinationConfig)
+            object.set("FunctionName", functionName)
+            object.set("MaximumEventAgeInSeconds", maximumEventAgeInSeconds)
+            object.set("MaximumRetryAttempts", maximumRetryAttempts)
+            object.set("Qualifier", qualifier)
             return object.value
         }
     }

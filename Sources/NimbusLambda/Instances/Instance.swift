@@ -13,6 +13,7 @@ final class Instance: Sendable {
     private let child: ChildProcess
     private let session: RuntimeSession
     private let binding: any RuntimeAPIBinding
+    private let deadlines: DeadlineWatch
     private let spawned: ContinuousClock.Instant
     private let state = Mutex(State())
 
@@ -33,6 +34,7 @@ final class Instance: Sendable {
         child: ChildProcess,
         session: RuntimeSession,
         binding: any RuntimeAPIBinding,
+        deadlines: DeadlineWatch,
         spawned: ContinuousClock.Instant
     ) {
         self.id = id
@@ -42,6 +44,7 @@ final class Instance: Sendable {
         self.child = child
         self.session = session
         self.binding = binding
+        self.deadlines = deadlines
         self.spawned = spawned
     }
 
@@ -63,17 +66,22 @@ final class Instance: Sendable {
 
     /// Waits for the runtime to finish initialising, at most `limit` (AWS's Init phase: 10 s).
     func initialize(within limit: Duration) async -> Readiness {
-        let timer = Task {
-            try await Task.sleep(for: limit)
+        let deadline = deadlines.arm(at: .now + limit) {
             self.state.withLock { $0.initTimedOut = true }
             self.child.kill()
         }
         let readiness = await session.ready()
-        timer.cancel()
+        deadlines.disarm(deadline)
         if readiness == .ready {
             state.withLock { $0.initDuration = .now - spawned }
         }
         return readiness
+    }
+
+    /// A provisioned instance initialised before any invocation: like AWS, its REPORT lines
+    /// never carry an `Init Duration` (that is for on-demand cold starts).
+    func initializedAhead() {
+        state.withLock { $0.initReported = true }
     }
 
     /// Runs one invocation to its end: the function's answer, or the error AWS would report
@@ -83,14 +91,13 @@ final class Instance: Sendable {
         if captureTail { log.startCapture() }
         log.write("START RequestId: \(requestID) Version: \(key.version)")
         let started = ContinuousClock.now
-        let timer = Task {
-            try await Task.sleep(for: timeout)
+        let deadline = deadlines.arm(at: started + timeout) {
             self.state.withLock { $0.timedOut = true }
             self.child.kill()
         }
         let outcome = await session.run(invocation)
         let duration = ContinuousClock.now - started
-        timer.cancel()
+        deadlines.disarm(deadline)
         await child.drainOutput()
 
         var result: InvocationResult
@@ -141,7 +148,7 @@ final class Instance: Sendable {
     /// `REPORT RequestId: … Duration: … ms Billed Duration: … ms Memory Size: … MB Max Memory Used: … MB [Init Duration: … ms]`.
     private func report(_ requestID: String, duration: Duration, status: String?) -> String {
         let milliseconds = duration.seconds * 1000
-        let peak = child.usage.peakMemoryBytes.map { ($0 + 1_048_575) / 1_048_576 } ?? 0
+        let peak = child.peakMemoryBytes.map { ($0 + 1_048_575) / 1_048_576 } ?? 0
         var line =
             "REPORT RequestId: \(requestID)\tDuration: \(milliseconds.twoDecimals) ms\t"
             + "Billed Duration: \(Int(milliseconds.rounded(.up))) ms\tMemory Size: \(memorySize) MB\tMax Memory Used: \(peak) MB"
@@ -181,6 +188,14 @@ struct InstanceKey: Hashable, Sendable {
     var version: String
     /// The configuration's `RevisionId`, which every update changes.
     var revision: String
+
+    /// A function version, whatever the revision of its configuration.
+    struct FunctionVersion: Hashable, Sendable {
+        var functionName: String
+        var version: String
+    }
+
+    var functionVersion: FunctionVersion { FunctionVersion(functionName: functionName, version: version) }
 }
 
 extension Double {

@@ -16,6 +16,8 @@ package struct InstanceSettings: Sendable {
     package var idleTimeout: Duration
     package var region: String
     package var credentials: FunctionCredentials
+    /// The most invocations the account runs at once (AWS's default quota: 1,000).
+    package var accountConcurrency: Int
 
     package init(
         temporaryRoot: String,
@@ -23,7 +25,8 @@ package struct InstanceSettings: Sendable {
         useNamespaces: Bool = true,
         idleTimeout: Duration = .seconds(600),
         region: String = "us-east-1",
-        credentials: FunctionCredentials
+        credentials: FunctionCredentials,
+        accountConcurrency: Int = 1000
     ) {
         self.temporaryRoot = temporaryRoot
         self.hiddenPaths = hiddenPaths
@@ -31,6 +34,7 @@ package struct InstanceSettings: Sendable {
         self.idleTimeout = idleTimeout
         self.region = region
         self.credentials = credentials
+        self.accountConcurrency = accountConcurrency
     }
 }
 
@@ -42,6 +46,8 @@ final class InstanceLauncher: Sendable {
     let shipper: LogShipper
     let clock: any WallClock
     let interpreters = InterpreterCache()
+    /// The timeouts of every instance this launcher starts.
+    let deadlines = DeadlineWatch()
     /// Where Nimbus's edge listens (known once the server has bound it).
     let endpoint = Mutex<String?>(nil)
 
@@ -112,6 +118,7 @@ final class InstanceLauncher: Sendable {
             child: child,
             session: session,
             binding: binding,
+            deadlines: deadlines,
             spawned: spawned
         )
         instance.watch()
@@ -169,7 +176,17 @@ actor InterpreterCache {
     func resolve(_ name: String) async -> String? {
         if let known = resolved[name] { return known }
         let path = await Interpreter.resolve(name)
+        if name == "python3", let path { await Self.compilePythonRuntime(with: path) }
         resolved[name] = path
         return path
+    }
+
+    /// Python instances import Nimbus's runtime as a module (see `Runtimes/python`): compiled
+    /// once here, every instance loads its cached bytecode instead of compiling it at start.
+    /// Best effort: where the runtime's folder is read-only, instances compile it themselves.
+    private static func compilePythonRuntime(with interpreter: String) async {
+        guard let bootstrap = RuntimeBootstraps.path(for: "python3") else { return }
+        let module = (bootstrap as NSString).deletingLastPathComponent + "/_nimbus_runtime.py"
+        _ = await Interpreter.ask(interpreter, ["-m", "py_compile", module], path: nil)
     }
 }

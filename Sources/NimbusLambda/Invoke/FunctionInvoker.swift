@@ -8,10 +8,14 @@ import Synchronization
 package final class FunctionInvoker: Sendable {
     let pool = InstancePool()
     let launcher: InstanceLauncher
+    /// Throttles invocations over the account's or a function's concurrency.
+    let limiter: ConcurrencyLimiter
+    /// Invocations, errors, throttles and durations per function.
+    let metrics = FunctionMetrics()
+    /// Instances start a few at a time.
+    let launches = LaunchGate()
     let shipper: LogShipper
     private let logger: Logger
-    /// Asynchronous (`Event`) invocations still running, so shutdown can wait for them.
-    private let background = Mutex<[UUID: Task<Void, Never>]>([:])
 
     /// AWS's Init phase limit.
     static let initLimit: Duration = .seconds(10)
@@ -19,6 +23,7 @@ package final class FunctionInvoker: Sendable {
     package init(settings: InstanceSettings, listener: any RuntimeAPIListener, logSink: any LogSink, logger: Logger, clock: any WallClock) {
         shipper = LogShipper(sink: logSink, logger: logger)
         launcher = InstanceLauncher(settings: settings, listener: listener, shipper: shipper, clock: clock)
+        limiter = ConcurrencyLimiter(accountLimit: settings.accountConcurrency)
         self.logger = logger
     }
 
@@ -28,24 +33,53 @@ package final class FunctionInvoker: Sendable {
     }
 
     /// Runs `invocation` on an instance of `function` whose code is unpacked in `codeDirectory`.
+    /// - Throws: the refusal when the function or the account is at its concurrency limit.
     func invoke(
+        _ invocation: Invocation,
+        function: LambdaShapes.FunctionConfiguration,
+        codeDirectory: String,
+        captureTail: Bool
+    ) async throws(ConcurrencyLimiter.RefusalError) -> InvocationResult {
+        let name = function.functionName ?? ""
+        let permit: ConcurrencyLimiter.Permit
+        do {
+            permit = try limiter.acquire(name).get()
+        } catch {
+            metrics.update(name) { $0.throttles += 1 }
+            throw error
+        }
+        defer { limiter.release(permit) }
+        let started = ContinuousClock.now
+        let result = await run(invocation, function: function, codeDirectory: codeDirectory, captureTail: captureTail)
+        metrics.recordInvocation(name, milliseconds: (ContinuousClock.now - started).seconds * 1000, failed: result.functionError != nil)
+        return result
+    }
+
+    private func run(
         _ invocation: Invocation,
         function: LambdaShapes.FunctionConfiguration,
         codeDirectory: String,
         captureTail: Bool
     ) async -> InvocationResult {
         let key = InstanceKey(functionName: function.functionName ?? "", version: function.version ?? "$LATEST", revision: function.revisionId ?? "")
-        let (warm, outdated) = await pool.take(key)
+        var (warm, outdated) = await pool.take(key)
         for instance in outdated { await instance.stop() }
+        if warm == nil {
+            // Wait for a launch slot; an instance another invocation released meanwhile will do.
+            await launches.enter()
+            warm = await pool.take(key).instance
+            if warm != nil { launches.leave() }
+        }
         let instance: Instance
         if let warm {
             instance = warm
         } else {
+            defer { launches.leave() }
             do {
                 instance = try await launcher.launch(function, key: key, codeDirectory: codeDirectory)
             } catch {
-                let payload = ErrorPayload.invalidEntrypoint(requestID: invocation.requestID, detail: error.detail)
-                return InvocationResult(payload: ErrorPayload(type: error.type, message: payload.message).json, functionError: "Unhandled")
+                let payload = ErrorPayload.launchFailure(error, requestID: invocation.requestID)
+                return InvocationResult(payload: payload.json, functionError: "Unhandled")
             }
             await pool.admit(instance)
             if let failure = await initialize(instance, requestID: invocation.requestID) {
@@ -61,16 +95,45 @@ package final class FunctionInvoker: Sendable {
         return result
     }
 
-    /// Runs `invocation` in the background (`InvocationType: Event`). Nimbus keeps these in
-    /// memory for now: the durable queue with retries comes with asynchronous invocation.
-    func start(_ invocation: Invocation, function: LambdaShapes.FunctionConfiguration, codeDirectory: String) {
-        let id = UUID()
-        background.withLock { running in
-            running[id] = Task {
-                _ = await self.invoke(invocation, function: function, codeDirectory: codeDirectory, captureTail: false)
-                self.background.withLock { $0[id] = nil }
+    /// Starts and initialises instances of `function` until `count` of them wait idle, and keeps
+    /// that many warm from then on (provisioned concurrency). Returns how many are ready, and
+    /// the error of the first instance that failed to initialise, if one did.
+    func provision(_ count: Int, function: LambdaShapes.FunctionConfiguration, codeDirectory: String) async -> (ready: Int, failure: String?) {
+        let key = InstanceKey(functionName: function.functionName ?? "", version: function.version ?? "$LATEST", revision: function.revisionId ?? "")
+        for instance in await pool.use(key) { await instance.stop() }
+        await pool.keepWarm(count, of: key.functionVersion)
+        let missing = max(count - (await pool.idleCount(of: key)), 0)
+        let failures = await withTaskGroup(of: String?.self) { group in
+            for _ in 0..<missing {
+                group.addTask {
+                    await self.launches.enter()
+                    defer { self.launches.leave() }
+                    let instance: Instance
+                    do throws(LaunchError) {
+                        instance = try await self.launcher.launch(function, key: key, codeDirectory: codeDirectory)
+                    } catch {
+                        return error.detail
+                    }
+                    await self.pool.admit(instance)
+                    if let failure = await self.initialize(instance, requestID: "provisioned") {
+                        _ = await self.pool.release(instance)
+                        return String(decoding: failure.payload, as: UTF8.self)
+                    }
+                    instance.initializedAhead()
+                    if await !self.pool.release(instance) { await instance.stop() }
+                    return nil
+                }
             }
+            var failures: [String] = []
+            for await failure in group { if let failure { failures.append(failure) } }
+            return failures
         }
+        return (min(await pool.idleCount(of: key), count), failures.first)
+    }
+
+    /// Lets a version's provisioned instances expire like any others.
+    func unprovision(functionName: String, version: String) async {
+        await pool.keepWarm(0, of: .init(functionName: functionName, version: version))
     }
 
     /// Waits for a new instance's runtime to ask for work; the error to answer with when it does not.
@@ -107,21 +170,29 @@ package final class FunctionInvoker: Sendable {
     }
 
     /// Ships function logs until cancelled.
+    /// Reports a failure of the platform on a function's behalf (a destination that refused a
+    /// record) in the function's log group and the server's log.
+    func reportDeliveryFailure(function: String, line: String) {
+        logger.warning("\(line)")
+        let now = Int64((launcher.clock.now() * 1000).rounded(.down))
+        shipper.append(NimbusCore.LogEvent(timestamp: now, message: line), group: "/aws/lambda/\(function)", stream: "nimbus/async-delivery")
+    }
+
     package func shipLogs() async {
         await shipper.run()
     }
 
-    /// Stops a deleted function's idle instances.
-    func retire(functionName: String) async {
-        for instance in await pool.retire(functionName: functionName) { await instance.stop() }
+    /// Stops the idle instances of a deleted function, or of one deleted version of it.
+    func retire(functionName: String, version: String? = nil) async {
+        for instance in await pool.retire(functionName: functionName, version: version) { await instance.stop() }
     }
 
     /// Stops every instance and writes the remaining logs (server shutdown).
     package func shutdown() async {
-        for task in background.withLock({ Array($0.values) }) { await task.value }
         await withTaskGroup(of: Void.self) { group in
             for instance in await pool.drain() { group.addTask { await instance.stop() } }
         }
+        launcher.deadlines.stop()
         await shipper.flush()
     }
 }

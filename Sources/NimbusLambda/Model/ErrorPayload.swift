@@ -40,8 +40,15 @@ struct ErrorPayload: Hashable {
         )
     }
 
-    static func invalidEntrypoint(requestID: String, detail: String) -> ErrorPayload {
-        ErrorPayload(type: "Runtime.InvalidEntrypoint", message: "RequestId: \(requestID) Error: \(detail)")
+    /// Why no instance could start (`Runtime.InvalidEntrypoint`, `Runtime.Unknown`).
+    static func launchFailure(_ error: LaunchError, requestID: String) -> ErrorPayload {
+        ErrorPayload(type: error.type, message: "RequestId: \(requestID) Error: \(error.detail)")
+    }
+
+    /// The `errorMessage` of an error body a runtime posted, when it is a JSON object that has one.
+    static func message(in body: [UInt8]) -> String? {
+        guard case .object(let members)? = try? JSONParser.parse(body), case .string(let message)? = members["errorMessage"] else { return nil }
+        return message
     }
 
     /// The `errorType` of an error body a runtime posted, when it is a JSON object that has one.

@@ -41,4 +41,9 @@ struct FunctionName: Hashable {
         ARN(partition: account.partition, service: "lambda", region: account.region, account: account.accountID, resource: "function:\(name)")
             .description
     }
+
+    /// The ARN the function was invoked by: qualified when the name carried a qualifier.
+    func invokedARN(in account: AccountContext) -> String {
+        qualifier.map { "\(arn(in: account)):\($0)" } ?? arn(in: account)
+    }
 }

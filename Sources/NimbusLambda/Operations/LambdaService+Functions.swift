@@ -59,6 +59,7 @@ extension LambdaService {
         )
         let record = FunctionStore.Record(configuration: configuration, codeDigest: package.hexDigest, tags: input.tags ?? [:])
         guard try await functions.insert(record, now: clock.now()) else { throw AWSError.functionExists(name.name) }
+        if input.publish == true { configuration = try await publish(record, description: nil, account: context.account) }
         // AWS answers CreateFunction while the function is still being set up; the next read sees it Active.
         configuration.state = "Pending"
         configuration.stateReason = "The function is being created."
@@ -68,13 +69,19 @@ extension LambdaService {
 
     /// See https://docs.aws.amazon.com/lambda/latest/api/API_GetFunction.html
     package func getFunction(_ input: LambdaShapes.GetFunctionRequest, context: RequestContext) async throws -> LambdaShapes.GetFunctionResponse {
-        let record = try await record(try FunctionName(input.functionName, account: context.account).qualified(by: input.qualifier), context: context)
+        let record = try await resolve(
+            try FunctionName(input.functionName, account: context.account).qualified(by: input.qualifier),
+            account: context.account
+        )
         let host = context.request.header("host") ?? "127.0.0.1:4566"
         let location = "http://\(host)\(Self.codeLocationPrefix)\(record.codeDigest).zip"
+        let reserved = invoker.limiter.reserved(for: record.configuration.functionName ?? "")
+        let tags = try await self.record(FunctionName(name: record.configuration.functionName ?? "", qualifier: nil), account: context.account).tags
         return .init(
             code: .init(location: location, repositoryType: "S3"),
+            concurrency: reserved.map { .init(reservedConcurrentExecutions: $0) },
             configuration: record.configuration,
-            tags: record.tags.isEmpty ? nil : record.tags
+            tags: tags.isEmpty ? nil : tags
         )
     }
 
@@ -85,25 +92,31 @@ extension LambdaService {
     ) async throws
         -> LambdaShapes.FunctionConfiguration
     {
-        try await record(try FunctionName(input.functionName, account: context.account).qualified(by: input.qualifier), context: context)
+        try await resolve(try FunctionName(input.functionName, account: context.account).qualified(by: input.qualifier), account: context.account)
             .configuration
     }
 
     /// See https://docs.aws.amazon.com/lambda/latest/api/API_ListFunctions.html
     package func listFunctions(_ input: LambdaShapes.ListFunctionsRequest, context: RequestContext) async throws -> LambdaShapes.ListFunctionsResponse
     {
-        let limit = input.maxItems ?? 50
-        guard (1...10_000).contains(limit) else {
-            throw AWSError(
-                code: "ValidationException",
-                message:
-                    "1 validation error detected: Value '\(limit)' at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 10000"
+        let limit = try Self.pageSize(input.maxItems)
+        guard input.functionVersion == nil || input.functionVersion == "ALL" else {
+            throw AWSError.validation(
+                "1 validation error detected: Value '\(input.functionVersion ?? "")' at 'functionVersion' failed to satisfy constraint: "
+                    + "Member must satisfy enum value set: [ALL]"
             )
         }
         let page = try await functions.list(after: input.marker.flatMap(Self.markerName), limit: limit + 1)
         let more = page.count > limit
-        let shown = page.prefix(limit).map(\.configuration)
-        return .init(functions: Array(shown), nextMarker: more ? shown.last?.functionName.map(Self.marker) : nil)
+        var shown: [LambdaShapes.FunctionConfiguration] = []
+        for record in page.prefix(limit) {
+            shown.append(record.configuration)
+            // `FunctionVersion: ALL` lists each function's published versions after its `$LATEST`.
+            if input.functionVersion == "ALL", let name = record.configuration.functionName {
+                shown += try await functions.versions(of: name, after: 0, limit: 100_000).map(\.configuration)
+            }
+        }
+        return .init(functions: shown, nextMarker: more ? page.prefix(limit).last?.configuration.functionName.map(Self.marker) : nil)
     }
 
     /// Markers are opaque to clients; they carry the last function name listed.
@@ -119,15 +132,37 @@ extension LambdaService {
         -> LambdaShapes.DeleteFunctionResponse
     {
         let name = try FunctionName(input.functionName, account: context.account).qualified(by: input.qualifier)
-        if let qualifier = name.qualifier, qualifier != "$LATEST" {
-            throw AWSError.functionNotFound("\(name.arn(in: context.account)):\(qualifier)")
+        let unused: [String]
+        switch Qualifier(name.qualifier) {
+        case .latest:
+            guard name.qualifier == nil else {
+                throw AWSError.invalidParameter("$LATEST version cannot be deleted without deleting the function.")
+            }
+            _ = try await record(name, account: context.account)
+            unused = try await functions.delete(named: name.name)
+            invoker.limiter.setReserved(nil, for: name.name)
+            invoker.metrics.forget(name.name)
+            try await asyncInvocations.events.deleteInvokeConfig(of: name.name, qualifier: nil)
+            try await asyncInvocations.events.removeEvents(of: name.name)
+            await invoker.retire(functionName: name.name)
+        case .version(let number):
+            _ = try await resolve(name, account: context.account)
+            let aliases = try await functions.aliases(of: name.name, routingTo: String(number))
+            guard aliases.isEmpty else {
+                throw AWSError(
+                    code: "ResourceConflictException",
+                    status: 409,
+                    message: "Unable to delete version because the following aliases reference it: [\(aliases.joined(separator: ", "))]"
+                )
+            }
+            unused = try await functions.deleteVersion(number, of: name.name)
+            await invoker.retire(functionName: name.name, version: String(number))
+        case .alias:
+            throw AWSError.invalidParameter("Deletion of aliases is not supported by DeleteFunction; use DeleteAlias")
         }
-        let record = try await record(name, context: context)
-        let codeStillUsed = try await functions.delete(named: name.name, digest: record.codeDigest)
-        await invoker.retire(functionName: name.name)
-        if !codeStillUsed {
-            try await blobs.delete(Self.codeBlobKey(digest: record.codeDigest))
-            CodePackage.remove(digest: record.codeDigest, under: codeRoot)
+        for digest in unused {
+            try await blobs.delete(Self.codeBlobKey(digest: digest))
+            CodePackage.remove(digest: digest, under: codeRoot)
         }
         return .init()
     }
@@ -144,9 +179,9 @@ extension LambdaService {
             accountLimit: .init(
                 codeSizeUnzipped: Int64(CodePackage.maximumUnzippedSize),
                 codeSizeZipped: Int64(CodePackage.maximumZippedSize),
-                concurrentExecutions: 1000,
+                concurrentExecutions: invoker.limiter.accountLimit,
                 totalCodeSize: 80_530_636_800,
-                unreservedConcurrentExecutions: 1000
+                unreservedConcurrentExecutions: invoker.limiter.unreserved
             ),
             accountUsage: .init(functionCount: usage.count, totalCodeSize: usage.codeSize)
         )

@@ -28,7 +28,7 @@ extension LambdaService {
         }
         if payload.isEmpty { payload = Array("{}".utf8) }
         let name = try FunctionName(input.functionName, account: context.account).qualified(by: input.qualifier)
-        let record = try await record(name, context: context)
+        let record = try await resolve(name, account: context.account, routing: true)
         let version = record.configuration.version ?? "$LATEST"
         guard type != "DryRun" else { return .init(statusCode: 204) }
 
@@ -36,22 +36,27 @@ extension LambdaService {
             requestID: context.requestID,
             payload: payload,
             deadlineMilliseconds: 0,
-            invokedFunctionARN: name.qualifier.map { "\(name.arn(in: context.account)):\($0)" } ?? name.arn(in: context.account),
+            invokedFunctionARN: name.invokedARN(in: context.account),
             traceID: context.request.header("x-amzn-trace-id") ?? TraceID.make(now: clock.now()),
             clientContext: try input.clientContext.map(Self.decodeClientContext),
             cognitoIdentity: nil
         )
-        let codeDirectory = try await codeDirectory(for: record)
         if type == "Event" {
-            invoker.start(invocation, function: record.configuration, codeDirectory: codeDirectory)
+            try await enqueueEvent(id: context.requestID, name: name, payload: payload)
             return .init(statusCode: 202)
         }
-        let result = await invoker.invoke(
-            invocation,
-            function: record.configuration,
-            codeDirectory: codeDirectory,
-            captureTail: input.logType == "Tail"
-        )
+        let codeDirectory = try await codeDirectory(for: record)
+        let result: InvocationResult
+        do {
+            result = try await invoker.invoke(
+                invocation,
+                function: record.configuration,
+                codeDirectory: codeDirectory,
+                captureTail: input.logType == "Tail"
+            )
+        } catch {
+            throw error.awsError
+        }
         return .init(
             executedVersion: version,
             functionError: result.functionError,
@@ -73,7 +78,7 @@ extension LambdaService {
     }
 
     /// The function's unpacked code, unpacked again from its stored zip if the folder is gone.
-    private func codeDirectory(for record: FunctionStore.Record) async throws -> String {
+    func codeDirectory(for record: FunctionStore.Record) async throws -> String {
         let directory = "\(codeRoot)/\(record.codeDigest)"
         if FileManager.default.fileExists(atPath: directory) { return directory }
         guard let zip = try await blobs.get(Self.codeBlobKey(digest: record.codeDigest)) else {
@@ -87,8 +92,10 @@ extension LambdaService {
 enum TraceID {
     static func make(now: Double) -> String {
         // Request ids come from a seeded generator: no system call on the hot path.
-        let random = RequestID.make().replacingOccurrences(of: "-", with: "")
+        let random = RequestID.make().utf8.filter { $0 != UInt8(ascii: "-") }
         let epoch = String(Int(now), radix: 16)
-        return "Root=1-\(epoch)-\(random.prefix(24));Parent=\(random.suffix(16));Sampled=0"
+        let root = String(decoding: random[0..<24], as: UTF8.self)
+        let parent = String(decoding: random[16..<32], as: UTF8.self)
+        return "Root=1-\(epoch)-\(root);Parent=\(parent);Sampled=0"
     }
 }

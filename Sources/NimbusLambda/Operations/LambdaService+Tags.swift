@@ -5,7 +5,7 @@ extension LambdaService {
     /// Tags belong to the unqualified function named by its ARN.
     private func taggedRecord(_ resource: String, context: RequestContext) async throws -> FunctionStore.Record {
         guard resource.hasPrefix("arn:") else { throw AWSError.invalidParameter("Resource must be a function ARN, got \(resource)") }
-        return try await record(try FunctionName(resource, account: context.account), context: context)
+        return try await record(try FunctionName(resource, account: context.account), account: context.account)
     }
 
     /// See https://docs.aws.amazon.com/lambda/latest/api/API_TagResource.html

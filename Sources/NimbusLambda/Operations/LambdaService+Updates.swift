@@ -10,7 +10,7 @@ extension LambdaService {
     ) async throws
         -> LambdaShapes.FunctionConfiguration
     {
-        var record = try await record(try FunctionName(input.functionName, account: context.account), context: context)
+        var record = try await record(try FunctionName(input.functionName, account: context.account), account: context.account)
         try checkRevision(input.revisionId, record)
         guard let zip = input.zipFile else {
             throw AWSError.invalidParameter(input.s3Bucket != nil ? "Code from S3 is not supported until Nimbus serves S3" : "ZipFile is required")
@@ -22,7 +22,9 @@ extension LambdaService {
         record.configuration.codeSha256 = package.sha256
         record.configuration.codeSize = Int64(package.bytes.count)
         if let architectures = input.architectures { record.configuration.architectures = architectures }
-        return try await save(&record)
+        let saved = try await save(&record)
+        guard input.publish == true else { return saved }
+        return try await publish(record, description: nil, account: context.account)
     }
 
     /// See https://docs.aws.amazon.com/lambda/latest/api/API_UpdateFunctionConfiguration.html
@@ -32,7 +34,7 @@ extension LambdaService {
     ) async throws
         -> LambdaShapes.FunctionConfiguration
     {
-        var record = try await record(try FunctionName(input.functionName, account: context.account), context: context)
+        var record = try await record(try FunctionName(input.functionName, account: context.account), account: context.account)
         try checkRevision(input.revisionId, record)
         let runtime = input.runtime ?? record.configuration.runtime
         try FunctionSettings.validate(
@@ -74,12 +76,6 @@ extension LambdaService {
     }
 
     private func checkRevision(_ expected: String?, _ record: FunctionStore.Record) throws(AWSError) {
-        guard let expected, expected != record.configuration.revisionId else { return }
-        throw AWSError(
-            code: "PreconditionFailedException",
-            status: 412,
-            message:
-                "The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id"
-        )
+        try Self.checkRevision(expected, of: record.configuration.revisionId)
     }
 }

@@ -52,8 +52,20 @@ enum RuntimeAPIRoute: Equatable {
 
     private static let prefix = "/2018-06-01/runtime/"
 
+    private static let nextPath = prefix + "invocation/next"
+    private static let initErrorPath = prefix + "init/error"
+
     /// Reads the route from a method and path; `nil` for anything the Runtime API does not serve.
     init?(method: String, path: String) {
+        // A runtime asks for `next` after every answer: match the exact path before splitting.
+        if method == "GET", path == Self.nextPath {
+            self = .next
+            return
+        }
+        if method == "POST", path == Self.initErrorPath {
+            self = .initError
+            return
+        }
         guard path.hasPrefix(Self.prefix) else { return nil }
         let rest = path.dropFirst(Self.prefix.count).split(separator: "?", maxSplits: 1).first ?? ""
         let parts = rest.split(separator: "/", omittingEmptySubsequences: false)
@@ -63,7 +75,8 @@ enum RuntimeAPIRoute: Equatable {
         case ("POST", 2) where parts == ["init", "error"]:
             self = .initError
         case ("POST", 3) where parts[0] == "invocation" && !parts[1].isEmpty:
-            let id = String(parts[1]).removingPercentEncoding ?? String(parts[1])
+            let raw = String(parts[1])
+            let id = raw.contains("%") ? raw.removingPercentEncoding ?? raw : raw
             switch parts[2] {
             case "response": self = .response(requestID: id)
             case "error": self = .error(requestID: id)

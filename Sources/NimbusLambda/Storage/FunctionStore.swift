@@ -29,12 +29,78 @@ struct FunctionStore {
                 )
                 """
             ]
-        }
+        },
+        Migration(id: "lambda-0002-versions-and-aliases") { _ in
+            [
+                """
+                CREATE TABLE lambda_versions (
+                    name TEXT NOT NULL,
+                    version INTEGER NOT NULL,
+                    configuration TEXT NOT NULL,
+                    code_digest TEXT NOT NULL,
+                    created_at DOUBLE PRECISION NOT NULL,
+                    PRIMARY KEY (name, version)
+                )
+                """,
+                """
+                CREATE TABLE lambda_aliases (
+                    name TEXT NOT NULL,
+                    alias TEXT NOT NULL,
+                    configuration TEXT NOT NULL,
+                    PRIMARY KEY (name, alias)
+                )
+                """,
+                // The last version number handed out (numbers are never reused while the function
+                // exists) and the `$LATEST` revision it was published from.
+                "ALTER TABLE lambda_functions ADD COLUMN last_version INTEGER NOT NULL DEFAULT 0",
+                "ALTER TABLE lambda_functions ADD COLUMN published_revision TEXT",
+            ]
+        },
+        Migration(id: "lambda-0003-policies-and-concurrency") { _ in
+            [
+                // A resource policy's statements per qualifier ('' for the unqualified function).
+                """
+                CREATE TABLE lambda_policies (
+                    name TEXT NOT NULL,
+                    qualifier TEXT NOT NULL,
+                    statements TEXT NOT NULL,
+                    revision_id TEXT NOT NULL,
+                    PRIMARY KEY (name, qualifier)
+                )
+                """,
+                "CREATE TABLE lambda_concurrency (name TEXT PRIMARY KEY, reserved INTEGER NOT NULL)",
+            ]
+        },
+        Migration(id: "lambda-0005-provisioned-concurrency") { _ in
+            [
+                """
+                CREATE TABLE lambda_provisioned (
+                    name TEXT NOT NULL,
+                    qualifier TEXT NOT NULL,
+                    requested INTEGER NOT NULL,
+                    last_modified TEXT NOT NULL,
+                    PRIMARY KEY (name, qualifier)
+                )
+                """
+            ]
+        },
+        Migration(id: "lambda-0006-event-source-mappings") { _ in
+            [
+                """
+                CREATE TABLE lambda_event_source_mappings (
+                    uuid TEXT PRIMARY KEY,
+                    function_name TEXT NOT NULL,
+                    configuration TEXT NOT NULL
+                )
+                """
+            ]
+        },
     ]
 
     let store: any SQLStore
     let clock: any WallClock
-    private let cache = RecordCache()
+    let cache = TimedCache<Record>()
+    let aliasCache = TimedCache<LambdaShapes.AliasConfiguration>()
 
     static let cacheLifetime = 1.0
 
@@ -45,10 +111,10 @@ struct FunctionStore {
 
     func record(named name: String) async throws -> Record? {
         let now = clock.now()
-        if let cached = cache.record(named: name, at: now) { return cached }
+        if let cached = cache.value(for: name, at: now) { return cached }
         let record = try await store.query("SELECT configuration, code_digest, tags FROM lambda_functions WHERE name = \(name)").first
             .map(Self.record)
-        if let record { cache.keep(record, named: name, until: now + Self.cacheLifetime) }
+        if let record { cache.keep(record, for: name, until: now + Self.cacheLifetime) }
         return record
     }
 
@@ -77,14 +143,41 @@ struct FunctionStore {
         )
     }
 
-    /// Deletes the function; returns whether another function still uses its code digest.
-    func delete(named name: String, digest: String) async throws -> Bool {
-        cache.forget(name)
-        defer { cache.forget(name) }
-        return try await store.transaction { transaction in
-            try await transaction.execute("DELETE FROM lambda_functions WHERE name = \(name)")
-            return try await !transaction.query("SELECT 1 AS used FROM lambda_functions WHERE code_digest = \(digest)").isEmpty
+    /// Deletes the function with its versions and aliases; returns the code digests that
+    /// nothing uses any more (their blobs and folders can go).
+    func delete(named name: String) async throws -> [String] {
+        cache.forgetAll(of: name)
+        aliasCache.forgetAll(of: name)
+        defer {
+            cache.forgetAll(of: name)
+            aliasCache.forgetAll(of: name)
         }
+        return try await store.transaction { transaction in
+            var digests = Set(
+                try await transaction.query("SELECT code_digest FROM lambda_functions WHERE name = \(name)").compactMap { $0.string("code_digest") }
+            )
+            digests.formUnion(
+                try await transaction.query("SELECT code_digest FROM lambda_versions WHERE name = \(name)").compactMap { $0.string("code_digest") }
+            )
+            try await transaction.execute("DELETE FROM lambda_functions WHERE name = \(name)")
+            try await transaction.execute("DELETE FROM lambda_versions WHERE name = \(name)")
+            try await transaction.execute("DELETE FROM lambda_aliases WHERE name = \(name)")
+            try await transaction.execute("DELETE FROM lambda_policies WHERE name = \(name)")
+            try await transaction.execute("DELETE FROM lambda_concurrency WHERE name = \(name)")
+            try await transaction.execute("DELETE FROM lambda_provisioned WHERE name = \(name)")
+            return try await Self.unused(digests, in: transaction)
+        }
+    }
+
+    /// Which of `digests` no function or version refers to.
+    static func unused(_ digests: Set<String>, in transaction: any SQLTransaction) async throws -> [String] {
+        var unused: [String] = []
+        for digest in digests.sorted() {
+            let inFunctions = try await transaction.query("SELECT 1 AS used FROM lambda_functions WHERE code_digest = \(digest) LIMIT 1")
+            let inVersions = try await transaction.query("SELECT 1 AS used FROM lambda_versions WHERE code_digest = \(digest) LIMIT 1")
+            if inFunctions.isEmpty && inVersions.isEmpty { unused.append(digest) }
+        }
+        return unused
     }
 
     /// Functions in name order, after `marker` (exclusive), at most `limit`.
@@ -121,7 +214,7 @@ struct FunctionStore {
         )
     }
 
-    private static func record(_ row: SQLRow) throws -> Record {
+    static func record(_ row: SQLRow) throws -> Record {
         Record(
             configuration: try LambdaShapes.FunctionConfiguration(wire: WireValue(storedJSON: row.bytes("configuration") ?? []), path: ""),
             codeDigest: row.string("code_digest") ?? "",
@@ -130,26 +223,33 @@ struct FunctionStore {
     }
 }
 
-/// Recently read functions, by name.
-private final class RecordCache: Sendable {
-    private let entries = Mutex<[String: (record: FunctionStore.Record, expires: Double)]>([:])
+/// Recently read rows, by key (`name` for `$LATEST`, `name:3` for a version, `name:alias`).
+final class TimedCache<Value: Sendable>: Sendable {
+    private let entries = Mutex<[String: (value: Value, expires: Double)]>([:])
 
-    func record(named name: String, at now: Double) -> FunctionStore.Record? {
+    func value(for key: String, at now: Double) -> Value? {
         entries.withLock { entries in
-            guard let entry = entries[name] else { return nil }
+            guard let entry = entries[key] else { return nil }
             guard entry.expires > now else {
-                entries[name] = nil
+                entries[key] = nil
                 return nil
             }
-            return entry.record
+            return entry.value
         }
     }
 
-    func keep(_ record: FunctionStore.Record, named name: String, until expires: Double) {
-        entries.withLock { $0[name] = (record, expires) }
+    func keep(_ value: Value, for key: String, until expires: Double) {
+        entries.withLock { $0[key] = (value, expires) }
     }
 
-    func forget(_ name: String) {
-        _ = entries.withLock { $0.removeValue(forKey: name) }
+    func forget(_ key: String) {
+        _ = entries.withLock { $0.removeValue(forKey: key) }
+    }
+
+    /// Forgets `name` and every `name:…` key.
+    func forgetAll(of name: String) {
+        entries.withLock { entries in
+            entries = entries.filter { key, _ in key != name && !key.hasPrefix(name + ":") }
+        }
     }
 }

@@ -1,5 +1,5 @@
 import NimbusCore
-import NimbusWire
+package import NimbusWire
 
 extension LogsService {
     /// The most a page of `GetLogEvents` or `FilterLogEvents` carries: 1 MB of events (message
@@ -10,7 +10,7 @@ extension LogsService {
     /// retention are skipped and reported in `rejectedLogEventsInfo`; sequence tokens are
     /// accepted and ignored, as AWS does since 2023.
     /// See https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html
-    func putLogEvents(_ input: LogsShapes.PutLogEventsRequest, account: AccountContext) async throws -> LogsShapes.PutLogEventsResponse {
+    package func putLogEvents(_ input: LogsShapes.PutLogEventsRequest, context: RequestContext) async throws -> LogsShapes.PutLogEventsResponse {
         try LogNames.validateGroup(input.logGroupName)
         try LogNames.validateStream(input.logStreamName)
         let now = nowMilliseconds()
@@ -38,7 +38,7 @@ extension LogsService {
     /// there is nothing newer, `nextBackwardToken` reads the page before. `startTime` is
     /// inclusive, `endTime` exclusive.
     /// See https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_GetLogEvents.html
-    func getLogEvents(_ input: LogsShapes.GetLogEventsRequest, account: AccountContext) async throws -> LogsShapes.GetLogEventsResponse {
+    package func getLogEvents(_ input: LogsShapes.GetLogEventsRequest, context: RequestContext) async throws -> LogsShapes.GetLogEventsResponse {
         let limit = try Self.limit(input.limit, in: 1...10_000, default: 10_000)
         try LogNames.validateStream(input.logStreamName)
         let token = try input.nextToken.map(StreamToken.init(parsing:))

@@ -1,5 +1,5 @@
 import NimbusCore
-import NimbusWire
+package import NimbusWire
 
 extension LogsService {
     /// Searches a group's streams, interleaved in (timestamp, ingestion) order: `startTime` and
@@ -11,9 +11,9 @@ extension LogsService {
     /// `FilterToken`): the answer holds the matching events ingested since, in ingestion order,
     /// and always the next cursor.
     /// See https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_FilterLogEvents.html
-    func filterLogEvents(
+    package func filterLogEvents(
         _ input: LogsShapes.FilterLogEventsRequest,
-        account: AccountContext
+        context: RequestContext
     ) async throws
         -> LogsShapes.FilterLogEventsResponse
     {

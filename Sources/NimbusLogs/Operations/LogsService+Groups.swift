@@ -1,11 +1,11 @@
 import NimbusCore
-import NimbusWire
+package import NimbusWire
 
 extension LogsService {
     static let logGroupClasses: Set<String> = ["STANDARD", "INFREQUENT_ACCESS", "DELIVERY"]
 
     /// See https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html
-    func createLogGroup(_ input: LogsShapes.CreateLogGroupRequest, account: AccountContext) async throws {
+    package func createLogGroup(_ input: LogsShapes.CreateLogGroupRequest, context: RequestContext) async throws {
         try LogNames.validateGroup(input.logGroupName)
         let logGroupClass = input.logGroupClass ?? "STANDARD"
         guard Self.logGroupClasses.contains(logGroupClass) else {
@@ -38,7 +38,7 @@ extension LogsService {
     }
 
     /// See https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DeleteLogGroup.html
-    func deleteLogGroup(_ input: LogsShapes.DeleteLogGroupRequest, account: AccountContext) async throws {
+    package func deleteLogGroup(_ input: LogsShapes.DeleteLogGroupRequest, context: RequestContext) async throws {
         try LogNames.validateGroup(input.logGroupName)
         guard let group = try await logs.group(named: input.logGroupName) else { throw AWSError.logGroupNotFound }
         guard !group.deletionProtection else {
@@ -53,12 +53,13 @@ extension LogsService {
     /// Lists groups by name: `logGroupNamePrefix` or `logGroupNamePattern` (a case-insensitive
     /// substring), or the groups named by `logGroupIdentifiers`; 50 per page unless `limit`.
     /// See https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeLogGroups.html
-    func describeLogGroups(
+    package func describeLogGroups(
         _ input: LogsShapes.DescribeLogGroupsRequest,
-        account: AccountContext
+        context: RequestContext
     ) async throws
         -> LogsShapes.DescribeLogGroupsResponse
     {
+        let account = context.account
         let limit = try Self.limit(input.limit, in: 1...50, default: 50)
         if let prefix = input.logGroupNamePrefix { try LogNames.validateGroup(prefix, member: "logGroupNamePrefix") }
         guard input.logGroupNamePrefix == nil || input.logGroupNamePattern == nil else {

@@ -1,9 +1,9 @@
 import NimbusCore
-import NimbusWire
+package import NimbusWire
 
 extension LogsService {
     /// See https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogStream.html
-    func createLogStream(_ input: LogsShapes.CreateLogStreamRequest, account: AccountContext) async throws {
+    package func createLogStream(_ input: LogsShapes.CreateLogStreamRequest, context: RequestContext) async throws {
         try LogNames.validateGroup(input.logGroupName)
         try LogNames.validateStream(input.logStreamName)
         switch try await logs.createStream(group: input.logGroupName, stream: input.logStreamName, now: nowMilliseconds()) {
@@ -14,7 +14,7 @@ extension LogsService {
     }
 
     /// See https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DeleteLogStream.html
-    func deleteLogStream(_ input: LogsShapes.DeleteLogStreamRequest, account: AccountContext) async throws {
+    package func deleteLogStream(_ input: LogsShapes.DeleteLogStreamRequest, context: RequestContext) async throws {
         try LogNames.validateGroup(input.logGroupName)
         try LogNames.validateStream(input.logStreamName)
         guard let group = try await logs.group(named: input.logGroupName) else { throw AWSError.logGroupNotFound }
@@ -26,12 +26,13 @@ extension LogsService {
     /// Lists a group's streams by name (the default) or by the time of their last event,
     /// ascending unless `descending`; 50 per page unless `limit`.
     /// See https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeLogStreams.html
-    func describeLogStreams(
+    package func describeLogStreams(
         _ input: LogsShapes.DescribeLogStreamsRequest,
-        account: AccountContext
+        context: RequestContext
     ) async throws
         -> LogsShapes.DescribeLogStreamsResponse
     {
+        let account = context.account
         let limit = try Self.limit(input.limit, in: 1...50, default: 50)
         let order: LogStore.StreamOrder
         switch input.orderBy ?? "LogStreamName" {

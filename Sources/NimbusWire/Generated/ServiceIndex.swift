@@ -149,12 +149,12 @@ extension ServiceDescriptor {
         ),
         ServiceDescriptor(
             name: "sqs",
-            protocols: [.awsJson1_0],
+            protocols: [.awsJson1_0, .query],
             targetPrefix: "AmazonSQS",
             signingName: "sqs",
             apiVersion: "2012-11-05",
             rpcServiceName: nil,
-            xmlNamespace: nil
+            xmlNamespace: "http://queue.amazonaws.com/doc/2012-11-05/"
         ),
         ServiceDescriptor(
             name: "ssm",

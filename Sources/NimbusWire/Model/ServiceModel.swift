@@ -47,6 +47,9 @@ package struct ShapeReference: Sendable, Decodable {
     /// `uri`, `querystring`, `header`, `headers`, `statusCode`, or `nil` for the body.
     package let location: String?
     package let locationName: String?
+    /// The name in the query protocol, for services that moved from query to JSON (SQS) and
+    /// still answer query: written by `scripts/codegen`, not botocore; JSON ignores it.
+    package let queryName: String?
     package let flattened: Bool?
     package let xmlAttribute: Bool?
     package let xmlNamespace: XMLNamespace?

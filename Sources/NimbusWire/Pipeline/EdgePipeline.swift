@@ -51,7 +51,14 @@ package struct EdgePipeline: Sendable {
         }
         var outcome = Outcome(response: AWSResponse(), requestID: requestID)
         do {
-            let caller = try authenticator.authenticate(&request, signature: signature, protocol: wire)
+            let caller: CallerIdentity
+            if case .success(nil) = signature, case .success(let routed) = routing,
+                handlers[routed.service.name]?.unsignedOperations.contains(routed.operation.name) == true
+            {
+                caller = .anonymous
+            } else {
+                caller = try authenticator.authenticate(&request, signature: signature, protocol: wire)
+            }
             let routed: RoutedOperation
             switch routing {
             case .success(let value): routed = value

@@ -62,5 +62,12 @@ package protocol ServiceHandler: Sendable {
     var serviceName: String { get }
     /// The operations answered; the rest of the model's operations get 501.
     var implementedOperations: Set<String> { get }
+    /// Operations AWS answers without a signature even where signatures are required (SNS's
+    /// `ConfirmSubscription` and `Unsubscribe`, opened from the links in its messages).
+    var unsignedOperations: Set<String> { get }
     func perform(_ call: OperationCall) async throws -> OperationResult
+}
+
+extension ServiceHandler {
+    package var unsignedOperations: Set<String> { [] }
 }

@@ -2,8 +2,10 @@ package import NimbusCore
 
 /// Renders an `AWSError` in the shape each protocol's clients parse.
 ///
-/// - awsJson / restJson1: `{"__type": code, "message": …}` and `x-amzn-ErrorType`.
-/// - query: `<ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>`.
+/// - awsJson / restJson1: `{"__type": code, "message": …}` and `x-amzn-ErrorType`; with a
+///   `queryCode`, also `x-amzn-query-error: <queryCode>;Sender|Receiver` (botocore reads it
+///   for services marked `awsQueryCompatible`).
+/// - query (the `queryCode` when there is one): `<ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>`.
 /// - restXml (S3): `<Error><Code/><Message/><RequestId/></Error>`.
 /// - RPC v2 CBOR: a CBOR map with `__type` and `message`.
 package enum ErrorEncoder {
@@ -11,9 +13,15 @@ package enum ErrorEncoder {
         var response = AWSResponse(status: error.status)
         switch wire {
         case .awsJson1_0, .awsJson1_1, .restJson1:
-            let body: JSONValue = .object(["__type": .string(error.code), "message": .string(error.message)])
+            var members: [String: JSONValue] = error.details.mapValues { .string($0) }
+            members["__type"] = .string(error.code)
+            members["message"] = .string(error.message)
+            let body: JSONValue = .object(members)
             response.body = JSONWriter.encode(body)
             response.setHeader("x-amzn-ErrorType", error.code)
+            if let queryCode = error.queryCode {
+                response.setHeader("x-amzn-query-error", "\(queryCode);\(error.senderFault ? "Sender" : "Receiver")")
+            }
             switch wire {
             case .awsJson1_0: response.setHeader("Content-Type", "application/x-amz-json-1.0")
             case .awsJson1_1: response.setHeader("Content-Type", "application/x-amz-json-1.1")
@@ -27,9 +35,9 @@ package enum ErrorEncoder {
                     name: "Error",
                     children: [
                         XMLElement(name: "Type", text: error.senderFault ? "Sender" : "Receiver"),
-                        XMLElement(name: "Code", text: error.code),
+                        XMLElement(name: "Code", text: error.queryCode ?? error.code),
                         XMLElement(name: "Message", text: error.message),
-                    ]
+                    ] + detailElements(error)
                 ),
                 XMLElement(name: "RequestId", text: requestID),
             ]
@@ -41,18 +49,22 @@ package enum ErrorEncoder {
                 children: [
                     XMLElement(name: "Code", text: error.code),
                     XMLElement(name: "Message", text: error.message),
-                    XMLElement(name: "RequestId", text: requestID),
-                ]
+                ] + detailElements(error) + [XMLElement(name: "RequestId", text: requestID)]
             )
             response.body = XMLWriter.document(root)
             response.setHeader("Content-Type", "application/xml")
         case .rpcV2CBOR:
-            response.body = CBORText.map(["__type": error.code, "message": error.message])
+            response.body = CBORText.map(error.details.merging(["__type": error.code, "message": error.message]) { _, own in own })
             response.setHeader("Content-Type", "application/cbor")
             response.setHeader("smithy-protocol", "rpc-v2-cbor")
         }
         ResponseEncoder.stampRequestID(&response, requestID)
         return response
+    }
+
+    /// The error's further members as XML elements, in name order.
+    private static func detailElements(_ error: AWSError) -> [XMLElement] {
+        error.details.keys.sorted().map { XMLElement(name: $0, text: error.details[$0] ?? "") }
     }
 }
 

@@ -38,7 +38,7 @@ struct QueryShapeReader {
     private func readStructure(_ shape: Shape, prefix: String, path: String) throws(WireError) -> WireValue {
         var result: [String: WireValue] = [:]
         for (name, reference) in shape.members ?? [:] {
-            let memberKey = key(prefix, reference.locationName ?? name)
+            let memberKey = key(prefix, reference.queryName ?? reference.locationName ?? name)
             guard prefixes.contains(Substring(memberKey)) else { continue }
             let memberShape = try model.shape(named: reference.shape)
             result[name] = try read(memberShape, reference: reference, key: memberKey, path: ShapeScalars.join(path, name))
@@ -68,8 +68,8 @@ struct QueryShapeReader {
             let valueShape = try model.shape(named: valueReference.shape)
             let flattened = reference?.flattened == true || shape.flattened == true
             let base = flattened ? memberKey : key(memberKey, "entry")
-            let keyName = keyReference.locationName ?? "key"
-            let valueName = valueReference.locationName ?? "value"
+            let keyName = keyReference.queryName ?? keyReference.locationName ?? "key"
+            let valueName = valueReference.queryName ?? valueReference.locationName ?? "value"
             var result: [String: WireValue] = [:]
             var index = 1
             while prefixes.contains(Substring("\(base).\(index)")) {

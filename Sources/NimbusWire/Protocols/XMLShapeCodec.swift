@@ -91,7 +91,7 @@ struct XMLShapeCodec {
                 let member = members[name]
             else { continue }
             let memberShape = try model.shape(named: reference.shape)
-            let elementName = reference.locationName ?? name
+            let elementName = reference.queryName ?? reference.locationName ?? name
             let flattened = reference.flattened == true || memberShape.flattened == true
             if flattened, case .list(let elements) = member, let itemReference = memberShape.member {
                 let itemShape = try model.shape(named: itemReference.shape)
@@ -146,8 +146,9 @@ struct XMLShapeCodec {
         let valueShape = try model.shape(named: valueReference.shape)
         for key in entries.keys.sorted() {
             writer.open(entryName)
-            writer.element(keyReference.locationName ?? "key", text: key)
-            try write(entries[key]!, name: valueReference.locationName ?? "value", shape: valueShape, reference: valueReference, into: &writer)
+            writer.element(keyReference.queryName ?? keyReference.locationName ?? "key", text: key)
+            let valueName = valueReference.queryName ?? valueReference.locationName ?? "value"
+            try write(entries[key]!, name: valueName, shape: valueShape, reference: valueReference, into: &writer)
             writer.close(entryName)
         }
     }

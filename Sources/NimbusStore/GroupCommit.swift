@@ -8,9 +8,9 @@ import Synchronization
 /// meanwhile (which writes itself and the others that wait by then) and returns. Every caller
 /// returns once its request is written (or the write failed), and no caller writes more than
 /// one round for others.
-final class GroupCommit<Request: Sendable, Outcome: Sendable>: Sendable {
+package final class GroupCommit<Request: Sendable, Outcome: Sendable>: Sendable {
     /// Writes requests together; returns one outcome per request, in order.
-    typealias Write = @Sendable ([Request]) async throws -> [Outcome]
+    package typealias Write = @Sendable ([Request]) async throws -> [Outcome]
 
     private enum Signal: Sendable {
         case written(Outcome)
@@ -30,13 +30,13 @@ final class GroupCommit<Request: Sendable, Outcome: Sendable>: Sendable {
     private let state = Mutex(State())
     private let write: Write
 
-    init(write: @escaping Write) {
+    package init(write: @escaping Write) {
         self.write = write
     }
 
     /// Writes `request`, with others when they arrive together; returns its outcome.
     /// - Throws: the error of the write that carried the request.
-    func submit(_ request: Request) async throws -> Outcome {
+    package func submit(_ request: Request) async throws -> Outcome {
         let leads = state.withLock { state in
             if state.writing { return false }
             state.writing = true

@@ -1,8 +1,7 @@
-import NimbusStore
-
+/// Composing statements from statements, for services that build queries from parts.
 extension SQL.StringInterpolation {
     /// Splices another statement in place: its text verbatim, its parameters as parameters.
-    mutating func appendInterpolation(sql: SQL) {
+    package mutating func appendInterpolation(sql: SQL) {
         appendInterpolation(raw: sql.fragments[0])
         for index in sql.binds.indices {
             appendInterpolation(sql.binds[index])
@@ -13,7 +12,7 @@ extension SQL.StringInterpolation {
 
 extension SQL {
     /// `parts` one after the other, with `separator` (text chosen by code) between them.
-    static func joined(_ parts: [SQL], separator: String) -> SQL {
+    package static func joined(_ parts: [SQL], separator: String) -> SQL {
         var interpolation = SQL.StringInterpolation(literalCapacity: 0, interpolationCount: parts.count)
         for (index, part) in parts.enumerated() {
             if index > 0 { interpolation.appendInterpolation(raw: separator) }
@@ -23,12 +22,12 @@ extension SQL {
     }
 
     /// `AND`-joined conditions, or a condition that always holds when there are none.
-    static func all(_ conditions: [SQL]) -> SQL {
+    package static func all(_ conditions: [SQL]) -> SQL {
         conditions.isEmpty ? "1 = 1" : joined(conditions, separator: " AND ")
     }
 
     /// Whether `column` contains `text` (case-sensitive), in the backend's dialect.
-    static func contains(_ column: String, _ text: String, dialect: SQLDialect) -> SQL {
+    package static func contains(_ column: String, _ text: String, dialect: SQLDialect) -> SQL {
         switch dialect {
         case .sqlite: "instr(\(raw: column), \(text)) > 0"
         case .postgres: "strpos(\(raw: column), \(text)) > 0"
@@ -36,7 +35,19 @@ extension SQL {
     }
 
     /// Whether `column` starts with `prefix` (case-sensitive), in any dialect.
-    static func hasPrefix(_ column: String, _ prefix: String) -> SQL {
+    package static func hasPrefix(_ column: String, _ prefix: String) -> SQL {
         "substr(\(raw: column), 1, \(prefix.unicodeScalars.count)) = \(prefix)"
+    }
+
+    /// `(a, b, c)` for an `IN` list of ids.
+    package static func list(_ ids: some Collection<Int64>) -> SQL {
+        var interpolation = SQL.StringInterpolation(literalCapacity: 0, interpolationCount: ids.count)
+        interpolation.appendInterpolation(raw: "(")
+        for (index, id) in ids.enumerated() {
+            if index > 0 { interpolation.appendInterpolation(raw: ", ") }
+            interpolation.appendInterpolation(id)
+        }
+        interpolation.appendInterpolation(raw: ")")
+        return SQL(stringInterpolation: interpolation)
     }
 }

@@ -1,0 +1,50 @@
+import Synchronization
+import Testing
+
+@testable import NimbusLambda
+
+@Suite struct DeadlineWatchTests {
+    /// Records which deadlines expired.
+    private final class Expirations: Sendable {
+        let names = Mutex<[String]>([])
+        func record(_ name: String) -> @Sendable () -> Void { { self.names.withLock { $0.append(name) } } }
+    }
+
+    @Test func expiresInDeadlineOrderAndNeverWhenDisarmed() async throws {
+        let watch = DeadlineWatch()
+        defer { watch.stop() }
+        let expirations = Expirations()
+        let start = ContinuousClock.now
+        _ = watch.arm(at: start + .seconds(3), expire: expirations.record("late"))
+        let disarmed = watch.arm(at: start + .milliseconds(50), expire: expirations.record("disarmed"))
+        // Earlier than the deadline the thread sleeps towards: it must be woken for it.
+        _ = watch.arm(at: start + .milliseconds(20), expire: expirations.record("early"))
+        watch.disarm(disarmed)
+        try await waitUntil { !expirations.names.withLock { $0 }.isEmpty }
+        #expect(expirations.names.withLock { $0 } == ["early"])
+        try await waitUntil { expirations.names.withLock { $0 }.count == 2 }
+        #expect(expirations.names.withLock { $0 } == ["early", "late"])
+    }
+
+    private func waitUntil(_ condition: () -> Bool) async throws {
+        for _ in 0..<500 where !condition() { try await Task.sleep(for: .milliseconds(10)) }
+    }
+
+    @Test func aDeadlineInThePastExpiresAtOnce() async throws {
+        let watch = DeadlineWatch()
+        defer { watch.stop() }
+        let expirations = Expirations()
+        _ = watch.arm(at: .now - .seconds(1), expire: expirations.record("past"))
+        try await waitUntil { !expirations.names.withLock { $0 }.isEmpty }
+        #expect(expirations.names.withLock { $0 } == ["past"])
+    }
+
+    @Test func stopEndsTheWatchAndForgetsDeadlines() async throws {
+        let watch = DeadlineWatch()
+        let expirations = Expirations()
+        _ = watch.arm(at: .now + .milliseconds(30), expire: expirations.record("forgotten"))
+        watch.stop()
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(expirations.names.withLock { $0 }.isEmpty)
+    }
+}
