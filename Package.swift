@@ -60,6 +60,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "NimbusEventPatterns",
+            dependencies: ["NimbusWire"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "NimbusSTS",
             dependencies: ["NimbusCore", "NimbusWire"],
             swiftSettings: swiftSettings
@@ -81,6 +86,7 @@ let package = Package(
                 "NimbusCore",
                 "NimbusWire",
                 "NimbusStore",
+                "NimbusEventPatterns",
                 "NimbusSandbox",
                 "NimbusRuntimes",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -97,7 +103,7 @@ let package = Package(
         .target(
             name: "NimbusSNS",
             dependencies: [
-                "NimbusCore", "NimbusWire", "NimbusStore",
+                "NimbusCore", "NimbusWire", "NimbusStore", "NimbusEventPatterns",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -152,6 +158,7 @@ let package = Package(
             dependencies: ["NimbusCore", "NimbusStore"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "NimbusEventPatternsTests", dependencies: ["NimbusEventPatterns", "NimbusWire"], swiftSettings: swiftSettings),
         .testTarget(name: "NimbusCoreTests", dependencies: ["NimbusCore", "NimbusTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "NimbusWireTests",

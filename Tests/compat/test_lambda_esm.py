@@ -185,3 +185,49 @@ def test_pollers_scale_out_with_a_backlog(lam, sqs, logs, nimbus_bin, endpoint):
     assert 5 < mine["instances"]["live"] <= 12, mine["instances"]
     assert mine["metrics"]["invocations"] == 120
     lam.delete_event_source_mapping(UUID=mapping["UUID"])
+
+
+def test_filter_criteria_pick_records_and_drop_the_rest(lam, sqs, logs):
+    tag = uuid.uuid4().hex[:8]
+    queue = sqs.create_queue(QueueName="esm-filter-" + tag, Attributes={"VisibilityTimeout": "30"})["QueueUrl"]
+    function = "picky-" + tag
+    create_function(lam, function, make_zip({"app.py": CONSUMER}))
+    patterns = [
+        {"body": {"kind": ["order"], "total": [{"numeric": [">", 100]}]}},
+        {"body": [{"prefix": "urgent"}]},
+    ]
+    mapping = lam.create_event_source_mapping(
+        EventSourceArn=queue_arn(sqs, queue),
+        FunctionName=function,
+        BatchSize=10,
+        FilterCriteria={"Filters": [{"Pattern": json.dumps(p)} for p in patterns]},
+    )
+    assert [json.loads(f["Pattern"]) for f in mapping["FilterCriteria"]["Filters"]] == patterns
+    bodies = [
+        json.dumps({"kind": "order", "total": 250}),  # first pattern
+        json.dumps({"kind": "order", "total": 50}),  # too small
+        json.dumps({"kind": "refund", "total": 500}),  # wrong kind
+        "urgent: call back",  # second pattern, plain text
+        "routine note",  # neither
+        json.dumps({"urgent": True}),  # JSON body: a plain-text prefix never matches it
+    ]
+    for body in bodies:
+        sqs.send_message(QueueUrl=queue, MessageBody=body)
+
+    def drained():
+        attributes = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["All"])["Attributes"]
+        return attributes["ApproximateNumberOfMessages"] == "0" and attributes["ApproximateNumberOfMessagesNotVisible"] == "0"
+
+    # Every message leaves the queue: the matching ones through the function, the rest dropped.
+    wait_until(drained)
+    wait_until(lambda: len(got(logs, function)) >= 2)
+    time.sleep(1)
+    assert sorted(r["body"] for r in got(logs, function)) == sorted([bodies[0], bodies[3]])
+
+    for bad in ([{"Pattern": "{not json"}], [{"Pattern": json.dumps({"body": {"a": [{"wildcardz": "x"}]}})}], [{"Pattern": "{}"}] * 6):
+        with pytest.raises(ClientError) as raised:
+            lam.update_event_source_mapping(UUID=mapping["UUID"], FilterCriteria={"Filters": bad})
+        assert error_of(raised.value)[:2] == (400, "InvalidParameterValueException")
+    cleared = lam.update_event_source_mapping(UUID=mapping["UUID"], FilterCriteria={"Filters": []})
+    assert "FilterCriteria" not in cleared
+    lam.delete_event_source_mapping(UUID=mapping["UUID"])

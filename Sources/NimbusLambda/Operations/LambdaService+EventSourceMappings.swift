@@ -23,6 +23,7 @@ extension LambdaService {
             maximumConcurrency: input.scalingConfig?.maximumConcurrency,
             fifo: arn.resource.hasSuffix(".fifo")
         )
+        _ = try EventFilter(input.filterCriteria)
         let functionARN = name.invokedARN(in: context.account)
         if let existing = try await functions.mappings().first(where: { $0.eventSourceArn == source && $0.functionArn == functionARN }) {
             throw AWSError(
@@ -93,7 +94,11 @@ extension LambdaService {
         mapping.maximumBatchingWindowInSeconds = settings.window
         mapping.functionResponseTypes = settings.responseTypes
         if let scaling = input.scalingConfig { mapping.scalingConfig = scaling }
-        if let filters = input.filterCriteria { mapping.filterCriteria = filters }
+        if let filters = input.filterCriteria {
+            _ = try EventFilter(filters)
+            // An empty criteria object removes the filters, as on AWS.
+            mapping.filterCriteria = filters.filters?.isEmpty == false ? filters : nil
+        }
         let wasEnabled = mapping.state == "Enabled"
         if let enabled = input.enabled { mapping.state = enabled ? "Enabled" : "Disabled" }
         mapping.lastModified = Date(timeIntervalSince1970: clock.now())

@@ -43,6 +43,8 @@ extension LambdaService {
         let baseline = min(mapping.scalingConfig?.maximumConcurrency ?? EventSourcePollers.defaultConcurrency, EventSourcePollers.defaultConcurrency)
         let ceiling = mapping.scalingConfig?.maximumConcurrency ?? invoker.limiter.reserved(for: name.name) ?? EventSourcePollers.maximumConcurrency
         let scale = WorkerScale(baseline: baseline)
+        // Checked when the mapping was saved.
+        let filter = (try? EventFilter(mapping.filterCriteria)) ?? .none
         let full = min(mapping.batchSize ?? 10, 10)
         await withDiscardingTaskGroup { group in
             let worker: @Sendable () async -> Void = {
@@ -54,7 +56,9 @@ extension LambdaService {
                             continue
                         }
                         scale.record(full: batch.count >= full)
-                        await self.process(batch, from: reader, source: source, function: name, mapping: mapping)
+                        let admitted = try await self.dropFiltered(batch, by: filter, from: reader, source: source)
+                        guard !admitted.isEmpty else { continue }
+                        await self.process(admitted, from: reader, source: source, function: name, mapping: mapping)
                     } catch {
                         self.pollers.record("PROBLEM: \((error as? AWSError)?.message ?? "\(error)")", of: uuid)
                         try? await Task.sleep(for: .seconds(1))
@@ -88,6 +92,23 @@ extension LambdaService {
             batch += try await reader.poll(source, maximum: min(size - batch.count, 10), wait: .milliseconds(Int64(remaining * 1000)))
         }
         return batch
+    }
+
+    /// The records the mapping's filter admits; the others are deleted from the source unseen.
+    private func dropFiltered(
+        _ batch: [SourceRecord],
+        by filter: EventFilter,
+        from reader: any EventSource,
+        source: ARN
+    ) async throws -> [SourceRecord] {
+        guard !filter.passesEverything else { return batch }
+        var admitted: [SourceRecord] = []
+        var dropped: [String] = []
+        for record in batch {
+            if filter.admits(record.json) { admitted.append(record) } else { dropped.append(record.receipt) }
+        }
+        if !dropped.isEmpty { try await reader.acknowledge(source, receipts: dropped) }
+        return admitted
     }
 
     /// Invokes the function with `batch` and deletes what it processed.

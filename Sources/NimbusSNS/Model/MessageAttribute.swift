@@ -1,5 +1,6 @@
 import Foundation
 import NimbusCore
+import NimbusEventPatterns
 import NimbusWire
 
 /// A published message attribute, validated: `String`, `Number`, `Binary` or `String.Array`
@@ -32,7 +33,7 @@ package struct MessageAttribute: Sendable, Hashable {
     }
 
     /// The values a filter policy compares with this attribute.
-    var filterValues: [FilterValue] {
+    var filterValues: [PatternValue] {
         switch kind {
         case .string: return [.string(value)]
         case .number: return Double(value).map { [.number($0)] } ?? []
@@ -42,7 +43,7 @@ package struct MessageAttribute: Sendable, Hashable {
             return elements.compactMap { element in
                 switch element {
                 case .string(let text): .string(text)
-                case .number(let text): Double(text).map(FilterValue.number)
+                case .number(let text): Double(text).map(PatternValue.number)
                 case .bool(let flag): .bool(flag)
                 case .null: .null
                 default: nil
