@@ -42,6 +42,21 @@ extension SQSService {
         }
     }
 
+    @Test func aDeletedQueuesNameIsFreeAfterAMinute() async throws {
+        try await withSQS { service, clock in
+            let url = try await service.makeQueue("reused")
+            _ = try await service.send(url, "gone with the queue")
+            try await service.deleteQueue(.init(queueUrl: url), context: context())
+            clock.advance(by: 59)
+            let early = await #expect(throws: AWSError.self) { try await service.makeQueue("reused") }
+            #expect(early?.code == "QueueDeletedRecently")
+            _ = try await service.makeQueue("other")
+            clock.advance(by: 1)
+            let again = try await service.makeQueue("reused")
+            #expect(try await service.receive(again).isEmpty)
+        }
+    }
+
     @Test func retentionDropsExpiredMessagesUnderTheTestClock() async throws {
         try await withSQS { service, clock in
             let url = try await service.makeQueue("short", ["MessageRetentionPeriod": "60"])

@@ -50,6 +50,11 @@ actor QueueEngine {
     var waiters: [Int64: [UInt64: Waiter]] = [:]
     var lastWaiterID: UInt64 = 0
     var moveTasks: [MoveTask] = []
+    /// When each recently deleted queue was deleted: its name is not free again for a minute.
+    var deletions: [QueueKey: Double] = [:]
+
+    /// How long a deleted queue's name stays taken, as on AWS.
+    static let nameReuseDelay: Double = 60
 
     init(account: AccountContext, lastSequence: Int64, lastReceipt: Int64) {
         self.account = account
@@ -126,10 +131,17 @@ actor QueueEngine {
     }
 
     /// Forgets a deleted queue; its long polls return empty.
-    func remove(_ id: Int64) {
+    func remove(_ id: Int64, at now: Double) {
         guard let queue = queues.removeValue(forKey: id) else { return }
         ids[queue.key] = nil
+        deletions[queue.key] = now
         wake(id)
+    }
+
+    /// Whether a queue named `key` was deleted less than a minute before `now`.
+    func deletedRecently(_ key: QueueKey, at now: Double) -> Bool {
+        deletions = deletions.filter { now - $0.value < Self.nameReuseDelay }
+        return deletions[key] != nil
     }
 
     /// The counts GetQueueAttributes reports, after applying the passage of time.

@@ -15,6 +15,12 @@ extension AWSError {
         query: "AWS.SimpleQueueService.NonExistentQueue"
     )
 
+    static let queueDeletedRecently = sqs(
+        "QueueDeletedRecently",
+        "You must wait 60 seconds after deleting a queue before you can create another queue with the same name.",
+        query: "AWS.SimpleQueueService.QueueDeletedRecently"
+    )
+
     static func queueNameExists(_ attribute: String) -> AWSError {
         sqs(
             "QueueNameExists",

@@ -11,6 +11,7 @@ extension SQSService {
         var configuration = QueueConfiguration(fifo: fifo)
         try configuration.apply(attributes, creating: true)
         let key = QueueKey(account: context.account.accountID, name: input.queueName)
+        if await engine.deletedRecently(key, at: clock.now()) { throw AWSError.queueDeletedRecently }
         try await checkRedrive(configuration, sourceARN: QueueName.arn(key, account: account))
         let tags = input.tags ?? [:]
         try Self.validateTags(tags)
@@ -26,11 +27,12 @@ extension SQSService {
         return .init(queueUrl: url(key, context: context))
     }
 
+    /// Deletes a queue and its messages; its name can be used again a minute later.
     /// See https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteQueue.html
     package func deleteQueue(_ input: SQSShapes.DeleteQueueRequest, context: RequestContext) async throws {
         let queue = try await queue(url: input.queueUrl)
         try await store.deleteQueue(id: queue.id)
-        await engine.remove(queue.id)
+        await engine.remove(queue.id, at: clock.now())
     }
 
     /// See https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_GetQueueUrl.html
