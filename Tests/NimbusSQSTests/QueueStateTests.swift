@@ -26,6 +26,19 @@ extension QueueState {
 }
 
 @Suite struct VisibilityTests {
+    @Test func noMoreThanTheInFlightLimitAreInFlight() {
+        var state = QueueState(fifo: false)
+        var receipts: Int64 = 0
+        for n in 1...5 { state.add(message(n)) }
+        let first = state.receive(maximum: 10, visibilityTimeout: 30, at: 1, maxReceiveCount: nil, receipts: &receipts, inFlightLimit: 3)
+        #expect(first.delivered.count == 3 && !first.overLimit)
+        let refused = state.receive(maximum: 10, visibilityTimeout: 30, at: 2, maxReceiveCount: nil, receipts: &receipts, inFlightLimit: 3)
+        #expect(refused.delivered.isEmpty && refused.overLimit)
+        _ = state.delete(sequence: first.delivered[0].sequence, receipt: first.delivered[0].receipt)
+        let freed = state.receive(maximum: 10, visibilityTimeout: 30, at: 3, maxReceiveCount: nil, receipts: &receipts, inFlightLimit: 3)
+        #expect(freed.delivered.count == 1)
+    }
+
     @Test func receivedMessagesReappearAfterTheirVisibilityTimeoutWithAHigherCount() {
         var state = QueueState(fifo: false)
         var receipts: Int64 = 0

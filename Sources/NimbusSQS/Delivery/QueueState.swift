@@ -40,6 +40,8 @@ struct QueueState: Sendable {
     struct Receive: Sendable {
         var delivered: [QueuedMessage] = []
         var deadLettered: [QueuedMessage] = []
+        /// Nothing was received because `inFlightLimit` messages are in flight.
+        var overLimit = false
     }
 
     enum Deletion: Equatable, Sendable {
@@ -62,6 +64,8 @@ struct QueueState: Sendable {
     }
 
     static let maximumVisibility: Double = 43_200
+    /// AWS's quota of messages in flight per queue (standard and FIFO).
+    static let inFlightLimit = 120_000
 
     init(fifo: Bool) {
         self.fifo = fifo
@@ -137,15 +141,26 @@ struct QueueState: Sendable {
 
     /// Receives up to `maximum` messages: each gets a new receipt from `receipts` and stays
     /// invisible for `visibilityTimeout` seconds. With `maxReceiveCount`, a message already
-    /// received that many times is not delivered but removed into `deadLettered`.
+    /// received that many times is not delivered but removed into `deadLettered`. No more than
+    /// `inFlightLimit` messages are in flight at once.
     mutating func receive(
         maximum: Int,
         visibilityTimeout: Double,
         at now: Double,
         maxReceiveCount: Int?,
-        receipts: inout Int64
+        receipts: inout Int64,
+        inFlightLimit: Int = Self.inFlightLimit
     ) -> Receive {
         var result = Receive()
+        var maximum = maximum
+        // Only a queue holding that many messages can reach the limit: count then, not before.
+        if messages.count >= inFlightLimit {
+            maximum = min(maximum, inFlightLimit - counts(at: now).inFlight)
+            guard maximum > 0 else {
+                result.overLimit = true
+                return result
+            }
+        }
         func take(_ sequence: Int64) {
             guard var message = messages[sequence] else { return }
             if let limit = maxReceiveCount, message.receiveCount >= limit {

@@ -107,6 +107,8 @@ extension QueueEngine {
             receipts: &lastReceipt
         )
         queues[id] = queue
+        // A short poll over the limit is refused; a long poll waits as if the queue were empty.
+        if outcome.overLimit, !registerWaiter { throw AWSError.overLimit }
         if let target = deadLetterQueue, !outcome.deadLettered.isEmpty {
             for var message in outcome.deadLettered {
                 message.system.deadLetterSourceArn = queue.arn

@@ -21,6 +21,13 @@ extension AWSError {
         query: "AWS.SimpleQueueService.QueueDeletedRecently"
     )
 
+    static let overLimit = AWSError(
+        code: "OverLimit",
+        status: 403,
+        message: "Too many messages are in flight: the queue allows \(QueueState.inFlightLimit).",
+        queryCode: "OverLimit"
+    )
+
     static func queueNameExists(_ attribute: String) -> AWSError {
         sqs(
             "QueueNameExists",
