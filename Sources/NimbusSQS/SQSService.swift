@@ -43,6 +43,7 @@ package struct SQSService: ServiceHandler, SQSOperations {
         for (queue, key, entry) in try await store.loadDeduplication(at: now) {
             await engine.loadDeduplication(key, entry, queue: queue)
         }
+        await engine.loadMoveTasks(try await store.loadMoveTasks())
         self.store = store
         self.engine = engine
         self.clock = clock

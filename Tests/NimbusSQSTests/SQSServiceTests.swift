@@ -167,4 +167,39 @@ extension SQSService {
             #expect(try await service.receive(source).map(\.body) == ["poison"])
         }
     }
+
+    @Test func aMoveTaskGoesOnAfterARestart() async throws {
+        try await TemporaryDirectory.with { directory in
+            let clock = TestWallClock()
+            let path = directory.path + "/db.sqlite"
+            let first = try SQLiteStore(path: path)
+            let service = try await SQSService(store: first, clock: clock)
+            let dlqARN = "arn:aws:sqs:us-east-1:000000000000:dlq"
+            let dlq = try await service.makeQueue("dlq")
+            let source = try await service.makeQueue("source", ["RedrivePolicy": #"{"deadLetterTargetArn":"\#(dlqARN)","maxReceiveCount":1}"#])
+            for n in 1...5 { _ = try await service.send(dlq, "m\(n)") }
+            // One message per second: a round of background work (0.2 s) moves none or one.
+            let sourceARN = "arn:aws:sqs:us-east-1:000000000000:source"
+            _ = try await service.startMessageMoveTask(
+                .init(destinationArn: sourceARN, maxNumberOfMessagesPerSecond: 1, sourceArn: dlqARN),
+                context: context()
+            )
+            for _ in 0..<10 { await service.backgroundStep() }
+            try await first.close()
+
+            let second = try SQLiteStore(path: path)
+            let reopened = try await SQSService(store: second, clock: clock)
+            let stored = try await reopened.listMessageMoveTasks(.init(sourceArn: dlqARN), context: context()).results?.first
+            #expect(stored?.status == "RUNNING")
+            #expect(stored?.approximateNumberOfMessagesMoved == 2)
+            #expect(stored?.approximateNumberOfMessagesToMove == 5)
+            #expect(try await reopened.count(source) == "2")
+            for _ in 0..<20 { await reopened.backgroundStep() }
+            let finished = try await reopened.listMessageMoveTasks(.init(sourceArn: dlqARN), context: context()).results?.first
+            #expect(finished?.status == "COMPLETED" && finished?.approximateNumberOfMessagesMoved == 5)
+            #expect(try await reopened.count(source) == "5")
+            #expect(try await reopened.count(dlq) == "0")
+            try await second.close()
+        }
+    }
 }

@@ -24,9 +24,19 @@ struct MoveTask: Sendable {
 }
 
 extension QueueEngine {
-    /// Starts a move task from the dead-letter queue `source`.
+    /// Puts back the tasks stored before a restart (most recent first); running ones go on.
+    func loadMoveTasks(_ tasks: [MoveTask]) {
+        moveTasks = tasks
+    }
+
+    /// Starts a move task from the dead-letter queue `source`; returns its handle and the write that stores it.
     /// - Throws: `InvalidParameterValue` when a task of this source is running.
-    func startMoveTask(source: Snapshot, destinationArn: String?, maxPerSecond: Int?, at now: Double) throws(AWSError) -> String {
+    func startMoveTask(
+        source: Snapshot,
+        destinationArn: String?,
+        maxPerSecond: Int?,
+        at now: Double
+    ) throws(AWSError) -> (handle: String, writes: [MessageWrite]) {
         guard !moveTasks.contains(where: { $0.sourceQueue == source.id && $0.status == "RUNNING" }) else {
             throw AWSError.invalidParameterValue(
                 "There is already a task running. Only one active task is allowed for a source queue arn at a given time."
@@ -46,11 +56,11 @@ extension QueueEngine {
             ),
             at: 0
         )
-        return handle
+        return (handle, [.moveTask(moveTasks[0])])
     }
 
-    /// Cancels a running task; returns how many messages it moved.
-    func cancelMoveTask(_ handle: String) throws(AWSError) -> Int64 {
+    /// Cancels a running task; returns how many messages it moved and the write that stores its state.
+    func cancelMoveTask(_ handle: String) throws(AWSError) -> (moved: Int64, writes: [MessageWrite]) {
         guard let index = moveTasks.firstIndex(where: { $0.handle == handle }) else {
             throw AWSError.resourceNotFound("The task handle \(handle) does not exist.")
         }
@@ -58,7 +68,7 @@ extension QueueEngine {
             throw AWSError.unsupportedOperation("Only a running task can be cancelled; this one is \(moveTasks[index].status).")
         }
         moveTasks[index].status = "CANCELLED"
-        return moveTasks[index].moved
+        return (moveTasks[index].moved, [.moveTask(moveTasks[index])])
     }
 
     /// The tasks of a source queue, most recent first.
@@ -71,7 +81,11 @@ extension QueueEngine {
         var writes: [MessageWrite] = []
         for index in moveTasks.indices where moveTasks[index].status == "RUNNING" {
             var task = moveTasks[index]
-            defer { moveTasks[index] = task }
+            let before = (task.status, task.moved)
+            defer {
+                moveTasks[index] = task
+                if (task.status, task.moved) != before { writes.append(.moveTask(task)) }
+            }
             guard queues[task.sourceQueue] != nil else {
                 task.status = "FAILED"
                 task.failureReason = "The source queue was deleted."

@@ -36,13 +36,14 @@ extension SQSService {
         if let rate = input.maxNumberOfMessagesPerSecond, !(1...500).contains(rate) {
             throw AWSError.invalidParameter("MaxNumberOfMessagesPerSecond", value: "\(rate)", reason: "Must be between 1 and 500")
         }
-        let handle = try await engine.startMoveTask(
+        let started = try await engine.startMoveTask(
             source: source,
             destinationArn: input.destinationArn,
             maxPerSecond: input.maxNumberOfMessagesPerSecond,
             at: clock.now()
         )
-        return .init(taskHandle: handle)
+        try await commit(started.writes)
+        return .init(taskHandle: started.handle)
     }
 
     /// See https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CancelMessageMoveTask.html
@@ -50,7 +51,9 @@ extension SQSService {
         _ input: SQSShapes.CancelMessageMoveTaskRequest,
         context: RequestContext
     ) async throws -> SQSShapes.CancelMessageMoveTaskResult {
-        .init(approximateNumberOfMessagesMoved: try await engine.cancelMoveTask(input.taskHandle))
+        let cancelled = try await engine.cancelMoveTask(input.taskHandle)
+        try await commit(cancelled.writes)
+        return .init(approximateNumberOfMessagesMoved: cancelled.moved)
     }
 
     /// The most recent tasks of a source queue (1 unless `MaxResults`, at most 10).

@@ -13,6 +13,8 @@ enum MessageWrite: Sendable {
     case remove([Int64])
     /// A message moved to another queue (dead-letter redrive, move task).
     case move(QueuedMessage, toQueue: Int64)
+    /// A message move task's state.
+    case moveTask(MoveTask)
 }
 
 extension SQSStore {
@@ -26,6 +28,7 @@ extension SQSStore {
         var deliveries: [Int64: QueuedMessage] = [:]
         var removals: [Int64] = []
         var moves: [(QueuedMessage, Int64)] = []
+        var tasks: [String: MoveTask] = [:]
         for write in writes {
             switch write {
             case .insert(let queue, let messages, let keys):
@@ -38,6 +41,7 @@ extension SQSStore {
                 }
             case .remove(let sequences): removals += sequences
             case .move(let message, let queue): moves.append((message, queue))
+            case .moveTask(let task): tasks[task.handle] = task
             }
         }
         let inserting = inserts
@@ -45,7 +49,11 @@ extension SQSStore {
         let moving = moves
         let delivering = Array(deliveries.values)
         let removing = removals
+        let saving = Array(tasks.values)
         try await store.transaction { transaction in
+            for task in saving {
+                try await transaction.execute(Self.saveStatement(task))
+            }
             for chunk in inserting.chunked(Self.rowsPerStatement) {
                 let values = SQL.joined(chunk.map { Self.values(queue: $0.0, message: $0.1) }, separator: ", ")
                 try await transaction.execute(

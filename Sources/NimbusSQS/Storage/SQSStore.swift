@@ -78,7 +78,8 @@ struct SQSStore: Sendable {
                 """,
                 "CREATE TABLE sqs_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
             ]
-        }
+        },
+        moveTaskMigration,
     ]
 
     // MARK: Queues
