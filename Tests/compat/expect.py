@@ -18,3 +18,12 @@ def error_of(raised):
     assert_request_id(response["ResponseMetadata"]["HTTPHeaders"])
     error = response.get("Error", {})
     return response["ResponseMetadata"]["HTTPStatusCode"], error.get("Code"), error.get("Message") or ""
+
+
+def code_of(call, *args, **kwargs):
+    """The error code of a call that must fail."""
+    try:
+        call(*args, **kwargs)
+    except ClientError as raised:
+        return error_of(raised)[1]
+    raise AssertionError(f"{getattr(call, '__name__', call)} succeeded; an error was expected")

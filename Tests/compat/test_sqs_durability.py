@@ -5,7 +5,6 @@ import json
 import signal
 import time
 
-import pytest
 
 from sqskit import drain, drain_all, unique
 

@@ -6,9 +6,8 @@ import json
 import time
 
 import pytest
-from botocore.exceptions import ClientError
 
-from expect import error_of
+from expect import code_of
 from sqskit import drain, unique
 
 
@@ -16,11 +15,6 @@ from sqskit import drain, unique
 def sqs(client):
     return client("sqs")
 
-
-def code_of(call, *args, **kwargs):
-    with pytest.raises(ClientError) as raised:
-        call(*args, **kwargs)
-    return error_of(raised.value)[1]
 
 
 def fifo_queue(sqs, **attributes):

@@ -7,9 +7,8 @@ import threading
 import time
 
 import pytest
-from botocore.exceptions import ClientError
 
-from expect import error_of
+from expect import code_of, error_of
 from sqskit import drain, md5_of_attributes, md5_of_body, unique
 
 
@@ -22,11 +21,6 @@ def sqs(client):
 def queue(sqs):
     return sqs.create_queue(QueueName=unique())["QueueUrl"]
 
-
-def code_of(call, *args, **kwargs):
-    with pytest.raises(ClientError) as raised:
-        call(*args, **kwargs)
-    return error_of(raised.value)[1]
 
 
 ATTRIBUTES = {

@@ -4,9 +4,8 @@ with AWS's ranges and errors, tags, purge, and the error codes botocore expects.
 import time
 
 import pytest
-from botocore.exceptions import ClientError
 
-from expect import error_of
+from expect import code_of, error_of
 from sqskit import unique
 
 
@@ -14,11 +13,6 @@ from sqskit import unique
 def sqs(client):
     return client("sqs")
 
-
-def code_of(call, *args, **kwargs):
-    with pytest.raises(ClientError) as raised:
-        call(*args, **kwargs)
-    return error_of(raised.value)[1]
 
 
 def test_create_returns_a_url_built_from_the_request_host(sqs, endpoint):

@@ -73,10 +73,8 @@ extension LambdaService {
         _ = try await record(FunctionName(name: name.name, qualifier: nil), account: context.account)
         let limit = try Self.pageSize(input.maxItems.map { min($0, 50) })
         let all = try await asyncInvocations.events.invokeConfigs(of: name.name)
-        let start = input.marker.flatMap(Self.markerName).flatMap { marker in all.firstIndex { $0.functionArn == marker }.map { $0 + 1 } } ?? 0
-        let page = Array(all.dropFirst(start).prefix(limit))
-        let more = start + page.count < all.count
-        return .init(functionEventInvokeConfigs: page, nextMarker: more ? page.last?.functionArn.map(Self.marker) : nil)
+        let page = Self.page(all, marker: input.marker, limit: limit, key: \.functionArn)
+        return .init(functionEventInvokeConfigs: page.items, nextMarker: page.nextMarker)
     }
 
     private func existingInvokeConfig(of name: FunctionName, account: AccountContext) async throws -> LambdaShapes.FunctionEventInvokeConfig {

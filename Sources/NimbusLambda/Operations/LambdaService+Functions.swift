@@ -119,11 +119,6 @@ extension LambdaService {
         return .init(functions: shown, nextMarker: more ? page.prefix(limit).last?.configuration.functionName.map(Self.marker) : nil)
     }
 
-    /// Markers are opaque to clients; they carry the last function name listed.
-    static func marker(_ name: String) -> String { Base64.encode(Array(name.utf8)) }
-
-    static func markerName(_ marker: String) -> String? { Base64.decode(marker).flatMap { String(validating: $0, as: UTF8.self) } }
-
     /// See https://docs.aws.amazon.com/lambda/latest/api/API_DeleteFunction.html
     package func deleteFunction(
         _ input: LambdaShapes.DeleteFunctionRequest,

@@ -109,13 +109,8 @@ extension LambdaService {
         _ = try await record(FunctionName(name: name.name, qualifier: nil), account: context.account)
         let limit = try Self.pageSize(input.maxItems.map { min($0, 50) })
         let all = try await functions.provisioned(of: name.name)
-        let start = input.marker.flatMap(Self.markerName).flatMap { marker in all.firstIndex { $0.qualifier == marker }.map { $0 + 1 } } ?? 0
-        let page = Array(all.dropFirst(start).prefix(limit))
-        let more = start + page.count < all.count
-        return .init(
-            nextMarker: more ? page.last.map { Self.marker($0.qualifier) } : nil,
-            provisionedConcurrencyConfigs: page.map { listItem($0, account: context.account) }
-        )
+        let page = Self.page(all, marker: input.marker, limit: limit, key: \.qualifier)
+        return .init(nextMarker: page.nextMarker, provisionedConcurrencyConfigs: page.items.map { listItem($0, account: context.account) })
     }
 
     /// Starts the allocations of every stored configuration (at server start).

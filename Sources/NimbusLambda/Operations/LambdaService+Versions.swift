@@ -75,17 +75,6 @@ extension LambdaService {
         return number
     }
 
-    /// `MaxItems` checked against the model's range (1–10,000), 50 when absent.
-    static func pageSize(_ maxItems: Int?) throws(AWSError) -> Int {
-        let limit = maxItems ?? 50
-        guard (1...10_000).contains(limit) else {
-            throw .validation(
-                "1 validation error detected: Value '\(limit)' at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 10000"
-            )
-        }
-        return limit
-    }
-
     /// AWS's answer to a `RevisionId` that is not the resource's current one.
     static func checkRevision(_ expected: String?, of current: String?) throws(AWSError) {
         guard let expected, expected != current else { return }

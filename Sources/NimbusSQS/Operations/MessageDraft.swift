@@ -110,18 +110,20 @@ struct MessageDraft: Sendable {
     }
 }
 
-extension MessageAttribute {
-    init(_ shape: SQSShapes.MessageAttributeValue) {
-        self.init(
-            dataType: shape.dataType,
-            stringValue: shape.stringValue,
-            binaryValue: shape.binaryValue.map { [UInt8]($0) },
-            stringListValues: shape.stringListValues ?? [],
-            binaryListValues: (shape.binaryListValues ?? []).map { [UInt8]($0) }
-        )
-    }
+/// The model's two attribute value shapes (message and system attributes) carry the same fields.
+protocol AttributeValueShape {
+    var dataType: String { get }
+    var stringValue: String? { get }
+    var binaryValue: Data? { get }
+    var stringListValues: [String]? { get }
+    var binaryListValues: [Data]? { get }
+}
 
-    init(_ shape: SQSShapes.MessageSystemAttributeValue) {
+extension SQSShapes.MessageAttributeValue: AttributeValueShape {}
+extension SQSShapes.MessageSystemAttributeValue: AttributeValueShape {}
+
+extension MessageAttribute {
+    init(_ shape: some AttributeValueShape) {
         self.init(
             dataType: shape.dataType,
             stringValue: shape.stringValue,
