@@ -46,6 +46,7 @@ package struct LambdaService: ServiceHandler, LambdaOperations {
         try await store.migrate(FunctionStore.migrations + AsyncEventStore.migrations)
         try FileManager.default.createDirectory(atPath: codeRoot, withIntermediateDirectories: true)
         functions = FunctionStore(store: store, clock: clock)
+        try CodePackage.sweep(codeRoot, keeping: try await functions.referencedDigests())
         invoker.limiter.load(try await functions.reservedConcurrency())
         asyncInvocations = AsyncInvocations(events: AsyncEventStore(store: store), retryBaseDelay: asyncRetryBaseDelay)
         self.blobs = blobs

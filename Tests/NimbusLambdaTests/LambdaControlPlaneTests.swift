@@ -106,6 +106,49 @@ func makeZip(_ files: [String: String]) throws -> Data {
     }
 }
 
+extension LambdaServiceTests {
+    @Test func replacedCodeIsRemovedOnceNothingRefersToIt() async throws {
+        try await TemporaryDirectory.with { directory in
+            let codeRoot = directory.path + "/code"
+            let blobs = try FileBlobStore(root: directory.path + "/blobs")
+            func open(_ store: SQLiteStore) async throws -> LambdaService {
+                try await LambdaService(store: store, blobs: blobs, codeRoot: codeRoot, invoker: unusedInvoker(), clock: TestWallClock())
+            }
+            let store = try SQLiteStore(path: directory.path + "/db.sqlite")
+            let service = try await open(store)
+            let first = try CodePackage(zip: [UInt8](try makeZip(["app.py": "v = 1\n"])))
+            let second = try CodePackage(zip: [UInt8](try makeZip(["app.py": "v = 2\n"])))
+            _ = try await service.createFunction(
+                .init(
+                    code: .init(zipFile: Data(first.bytes)),
+                    functionName: "fn",
+                    handler: "app.h",
+                    role: "arn:aws:iam::000000000000:role/r",
+                    runtime: "python3.12"
+                ),
+                context: context()
+            )
+            // A published version keeps the first code alive through the first update.
+            _ = try await service.publishVersion(.init(functionName: "fn"), context: context())
+            _ = try await service.updateFunctionCode(.init(functionName: "fn", zipFile: Data(second.bytes)), context: context())
+            #expect(try await blobs.get(LambdaService.codeBlobKey(digest: first.hexDigest)) != nil)
+            _ = try await service.deleteFunction(.init(functionName: "fn", qualifier: "1"), context: context())
+            #expect(try await blobs.get(LambdaService.codeBlobKey(digest: first.hexDigest)) == nil)
+            // Back to the first code: the second is now unreferenced; its folder stays until the next start.
+            _ = try await service.updateFunctionCode(.init(functionName: "fn", zipFile: Data(first.bytes)), context: context())
+            #expect(try await blobs.get(LambdaService.codeBlobKey(digest: second.hexDigest)) == nil)
+            _ = try second.unpack(under: codeRoot)
+            try FileManager.default.createDirectory(atPath: codeRoot + "/.staging-left-by-a-crash", withIntermediateDirectories: true)
+            try await store.close()
+
+            let reopened = try SQLiteStore(path: directory.path + "/db.sqlite")
+            _ = try await open(reopened)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: codeRoot).sorted() == [first.hexDigest])
+            try await reopened.close()
+        }
+    }
+}
+
 /// An invoker for control-plane tests, which never start an instance.
 private func unusedInvoker() -> FunctionInvoker {
     struct NoListener: RuntimeAPIListener {

@@ -72,6 +72,14 @@ struct CodePackage {
         return final
     }
 
+    /// Removes every unpacked package under `root` but those of `digests`, and any staging folder
+    /// a crash left behind. Run at start, while no instance runs code from there.
+    static func sweep(_ root: String, keeping digests: Set<String>) throws {
+        for entry in try FileManager.default.contentsOfDirectory(atPath: root) where !digests.contains(entry) {
+            remove(digest: entry, under: root)
+        }
+    }
+
     /// Removes the unpacked code of `digest` (its folders are read-only, so they are opened up first).
     static func remove(digest: String, under root: String) {
         let directory = "\(root)/\(digest)"

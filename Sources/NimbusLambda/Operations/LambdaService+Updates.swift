@@ -1,5 +1,6 @@
 import Foundation
 import NimbusCore
+import NimbusStore
 package import NimbusWire
 
 extension LambdaService {
@@ -67,7 +68,11 @@ extension LambdaService {
         record.configuration.revisionId = UUID().uuidString.lowercased()
         record.configuration.lastModified = lastModified()
         record.configuration.lastUpdateStatus = "Successful"
-        try await functions.update(record)
+        // Code nothing refers to any more goes; its unpacked folder stays for invocations still
+        // running it, until the next start sweeps it.
+        for digest in try await functions.update(record) {
+            try await blobs.delete(Self.codeBlobKey(digest: digest))
+        }
         var answer = record.configuration
         answer.lastUpdateStatus = "InProgress"
         answer.lastUpdateStatusReason = "The function is being updated."

@@ -134,13 +134,26 @@ struct FunctionStore {
         }
     }
 
-    func update(_ record: Record) async throws {
+    /// Saves a changed `$LATEST`; returns the code digest it replaced when nothing refers to that any more.
+    @discardableResult
+    func update(_ record: Record) async throws -> [String] {
         let (name, configuration, tags, digest) = Self.columns(record)
         cache.forget(name)
         defer { cache.forget(name) }
-        try await store.execute(
-            "UPDATE lambda_functions SET configuration = \(configuration), code_digest = \(digest), tags = \(tags) WHERE name = \(name)"
-        )
+        return try await store.transaction { transaction in
+            let previous = try await transaction.query("SELECT code_digest FROM lambda_functions WHERE name = \(name)").first?.string("code_digest")
+            try await transaction.execute(
+                "UPDATE lambda_functions SET configuration = \(configuration), code_digest = \(digest), tags = \(tags) WHERE name = \(name)"
+            )
+            guard let previous, previous != digest else { return [] }
+            return try await Self.unused([previous], in: transaction)
+        }
+    }
+
+    /// Every code digest a function or version refers to.
+    func referencedDigests() async throws -> Set<String> {
+        let rows = try await store.query("SELECT code_digest FROM lambda_functions UNION SELECT code_digest FROM lambda_versions")
+        return Set(rows.compactMap { $0.string("code_digest") })
     }
 
     /// Deletes the function with its versions and aliases; returns the code digests that
