@@ -19,6 +19,10 @@ struct QueueState: Sendable {
     private var groups: [String: [Int64]] = [:]
     /// FIFO queues: messages admitted but not yet durable; their group waits for them.
     private var uncommitted: Set<Int64> = []
+    /// Messages in flight as last counted plus those received since: an over-estimate until the
+    /// next count, kept only while the queue is large enough to reach the in-flight limit.
+    private var inFlightEstimate = 0
+    private var inFlightCountedAt = -Double.infinity
 
     struct Timer: Comparable, Sendable {
         var due: Double
@@ -153,14 +157,20 @@ struct QueueState: Sendable {
     ) -> Receive {
         var result = Receive()
         var maximum = maximum
-        // Only a queue holding that many messages can reach the limit: count then, not before.
+        // Only a queue holding that many messages can reach the limit. Counting them is O(n), so
+        // count at most once a second and add what is received in between.
         if messages.count >= inFlightLimit {
-            maximum = min(maximum, inFlightLimit - counts(at: now).inFlight)
+            if now - inFlightCountedAt >= 1 {
+                inFlightEstimate = counts(at: now).inFlight
+                inFlightCountedAt = now
+            }
+            maximum = min(maximum, inFlightLimit - inFlightEstimate)
             guard maximum > 0 else {
                 result.overLimit = true
                 return result
             }
         }
+        defer { inFlightEstimate += result.delivered.count }
         func take(_ sequence: Int64) {
             guard var message = messages[sequence] else { return }
             if let limit = maxReceiveCount, message.receiveCount >= limit {
