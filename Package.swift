@@ -116,6 +116,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "NimbusS3",
+            dependencies: [
+                "NimbusCore", "NimbusWire", "NimbusStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "NimbusLambdaRuntime",
             swiftSettings: swiftSettings
         ),
@@ -129,6 +138,7 @@ let package = Package(
                 "NimbusLambda",
                 "NimbusLogs",
                 "NimbusSNS",
+                "NimbusS3",
                 "NimbusSQS",
                 "NimbusSTS",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -190,6 +200,15 @@ let package = Package(
             name: "NimbusLogsTests",
             dependencies: [
                 "NimbusCore", "NimbusWire", "NimbusLogs", "NimbusStoreSQLite", "NimbusTesting",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NimbusS3Tests",
+            dependencies: [
+                "NimbusCore", "NimbusWire", "NimbusStore", "NimbusS3", "NimbusStoreSQLite", "NimbusTesting",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: swiftSettings

@@ -40,22 +40,17 @@ struct EdgeResponder: HTTPResponder {
                 body: ResponseBody(byteBuffer: ByteBuffer(string: certificate))
             )
         }
-        var request = request
         var headers = request.headers
         // HTTP/1.1's Host arrives as the request's authority; SigV4 signs it as `host`.
         if headers[Self.host] == nil, let authority = request.head.authority { headers[Self.host] = authority }
         let head = AWSRequest(method: request.method, target: target, headers: headers)
-        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > maxBodySize {
-            return tooLarge(head, context: context)
-        }
-        let body: ByteBuffer
-        do {
-            body = try await request.collectBody(upTo: maxBodySize)
-        } catch is NIOTooManyBytesError {
-            return tooLarge(head, context: context)
-        }
         var awsRequest = head
-        awsRequest.body = Array(buffer: body)
+        if StreamingEdge.streams(head) {
+            awsRequest.bodyStream = StreamingEdge.requestStream(request.body)
+        } else {
+            guard let body = try await collect(request, context: context) else { return tooLarge(head, context: context) }
+            awsRequest.body = body
+        }
         let outcome = await pipeline.handle(awsRequest)
         let elapsed = ContinuousClock.now - started
         context.logger.debug(
@@ -71,8 +66,19 @@ struct EdgeResponder: HTTPResponder {
         return Response(
             status: HTTPResponse.Status(code: outcome.response.status),
             headers: outcome.response.headers,
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: outcome.response.body))
+            body: StreamingEdge.responseBody(outcome.response)
         )
+    }
+
+    /// The body in memory, or `nil` when it is over `--max-body-size`.
+    private func collect(_ request: Request, context: Context) async throws -> [UInt8]? {
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > maxBodySize { return nil }
+        var request = request
+        do {
+            return Array(buffer: try await request.collectBody(upTo: maxBodySize))
+        } catch is NIOTooManyBytesError {
+            return nil
+        }
     }
 
     private func tooLarge(_ request: AWSRequest, context: Context) -> Response {

@@ -4,6 +4,7 @@ package import Logging
 package import NimbusCore
 package import NimbusLambda
 import NimbusLogs
+import NimbusS3
 package import NimbusSNS
 import NimbusSQS
 import NimbusSTS
@@ -78,7 +79,8 @@ package struct Platform: Sendable {
         dispatcher.register(source: sqs, for: "sqs")
         let sns = try await SNSService(store: store, dispatcher: dispatcher, account: configuration.account, clock: clock, logger: logger)
         dispatcher.register(sns, for: "sns")
-        let handlers: [any ServiceHandler] = [lambda, logs, sns, sqs, STSService()]
+        let s3 = try await S3Service(store: store, blobs: blobs, account: configuration.account, clock: clock)
+        let handlers: [any ServiceHandler] = [lambda, logs, s3, sns, sqs, STSService()]
         let pipeline = EdgePipeline(
             router: OperationRouter(),
             authenticator: RequestAuthenticator(mode: authMode, clock: clock),

@@ -8,4 +8,30 @@ package protocol BlobStore: Sendable {
     func get(_ key: String) async throws -> [UInt8]?
     /// Removes the blob; removing a missing blob is not an error.
     func delete(_ key: String) async throws
+    /// Starts a blob written in pieces (an upload streaming in): nothing is visible under
+    /// `key` until the writer's `commit` returns, and then all of it is, durably.
+    func makeWriter(_ key: String) async throws -> any BlobWriter
+    /// Opens the blob for reading in ranges, or `nil` when there is no blob under `key`.
+    /// The reader keeps seeing the blob it opened even if it is replaced or deleted meanwhile.
+    func openReader(_ key: String) async throws -> (any BlobReader)?
+}
+
+/// A blob being written: `write` the pieces in order, then `commit` (durable and atomic)
+/// or `abort` (nothing stays). A writer dropped without either leaves nothing visible.
+package protocol BlobWriter: AnyObject, Sendable {
+    /// Bytes written so far.
+    var size: Int { get }
+    func write(_ bytes: [UInt8]) async throws
+    /// Makes the blob durable and visible under its key, replacing any earlier one.
+    func commit() async throws
+    /// Discards what was written.
+    func abort() async
+}
+
+/// An open blob read in ranges; closes itself when released.
+package protocol BlobReader: AnyObject, Sendable {
+    /// The blob's length in bytes.
+    var size: Int { get }
+    /// Up to `count` bytes from `offset` (fewer only at the end of the blob).
+    func read(offset: Int, count: Int) async throws -> [UInt8]
 }

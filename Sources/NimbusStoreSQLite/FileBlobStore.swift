@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-import NimbusStore
+package import NimbusStore
 
 #if canImport(Glibc)
 import Glibc
@@ -74,7 +74,22 @@ package struct FileBlobStore: BlobStore {
         try syncFolder(folder)
     }
 
+    package func makeWriter(_ key: String) async throws -> any BlobWriter {
+        let (folder, file) = try path(for: key)
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        return try FileBlobWriter(file: file, folder: folder)
+    }
+
+    package func openReader(_ key: String) async throws -> (any BlobReader)? {
+        let (_, file) = try path(for: key)
+        return try FileBlobReader(path: file)
+    }
+
     private func syncFolder(_ folder: String) throws {
+        try Self.syncFolder(folder)
+    }
+
+    static func syncFolder(_ folder: String) throws {
         let descriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else { return }
         defer { close(descriptor) }

@@ -9,6 +9,10 @@ package struct AWSRequest: Sendable {
     package var rawQuery: String
     package var headers: HTTPFields
     package var body: [UInt8]
+    /// The body still arriving, when the edge streams it (S3 uploads); `body` is then empty.
+    /// Authentication wraps it to decode `aws-chunked` framing and check signatures and
+    /// checksums as the bytes pass; operations without a streaming payload get it collected.
+    package var bodyStream: ByteStream?
 
     package init(method: HTTPRequest.Method, target: String, headers: HTTPFields = [:], body: [UInt8] = []) {
         self.method = method

@@ -5,6 +5,9 @@ package struct AWSResponse: Sendable {
     package var status: Int
     package var headers: HTTPFields
     package var body: [UInt8]
+    /// A body sent as it is read (S3 downloads) instead of `body`, with its length when known.
+    package var bodyStream: ByteStream?
+    package var bodyStreamLength: Int?
 
     package init(status: Int = 200, headers: HTTPFields = [:], body: [UInt8] = []) {
         self.status = status

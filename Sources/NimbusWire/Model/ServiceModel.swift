@@ -58,6 +58,8 @@ package struct ShapeReference: Sendable, Decodable {
     package let resultWrapper: String?
     package let hostLabel: Bool?
     package let idempotencyToken: Bool?
+    /// The member is a streaming payload (S3 object bodies).
+    package let streaming: Bool?
 }
 
 /// An XML namespace declaration from the model.

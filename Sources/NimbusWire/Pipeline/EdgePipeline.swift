@@ -67,6 +67,7 @@ package struct EdgePipeline: Sendable {
             outcome.service = routed.service.name
             outcome.operation = routed.operation.name
             // Decode first: a malformed request is the caller's error even for an operation Nimbus lacks.
+            try await StreamedBody.prepare(&request, for: routed)
             let input = try RequestDecoder.decodeInput(routed, request: request)
             guard let handler = handlers[routed.service.name], handler.implementedOperations.contains(routed.operation.name) else {
                 throw AWSError.notImplemented(service: routed.service.name, operation: routed.operation.name)
@@ -76,6 +77,12 @@ package struct EdgePipeline: Sendable {
             switch try await handler.perform(call) {
             case .output(let value):
                 outcome.response = try ResponseEncoder.encode(value, for: routed, requestID: requestID)
+            case .streamed(let value, let status, let body, let length):
+                var response = try ResponseEncoder.encode(value, for: routed, requestID: requestID)
+                if let status { response.status = status }
+                response.bodyStream = body
+                response.bodyStreamLength = length
+                outcome.response = response
             case .empty:
                 outcome.response = try ResponseEncoder.encode(.object([:]), for: routed, requestID: requestID)
             case .response(var response):

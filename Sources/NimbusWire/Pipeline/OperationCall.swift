@@ -40,9 +40,32 @@ package struct OperationCall: Sendable {
         }
     }
 
+    /// Wraps a generated output shape and its streaming payload as the call's result.
+    package func encodeStreamingOutput(_ output: StreamingOutput<some WireEncodable>) -> OperationResult {
+        .streamed(output.output.wire, status: output.status, body: output.body, length: output.length)
+    }
+
     /// Wraps a generated output shape as the call's result.
     package func encodeOutput(_ output: some WireEncodable) -> OperationResult {
         .output(output.wire)
+    }
+}
+
+/// The output of an operation whose payload streams: the output members (headers) and the body.
+package struct StreamingOutput<Output: Sendable>: Sendable {
+    package var output: Output
+    /// The payload, or `nil` for none (HEAD-like answers, 304).
+    package var body: ByteStream?
+    /// The payload's length in bytes, sent as `Content-Length`.
+    package var length: Int?
+    /// The HTTP status when it differs from the model's (206 Partial Content).
+    package var status: Int?
+
+    package init(_ output: Output, body: ByteStream?, length: Int?, status: Int? = nil) {
+        self.output = output
+        self.body = body
+        self.length = length
+        self.status = status
     }
 }
 
@@ -52,6 +75,9 @@ package enum OperationResult: Sendable {
     case output(WireValue)
     /// No output members.
     case empty
+    /// An output whose payload streams (S3 GetObject): the members go to headers, `body` is
+    /// sent as it is read; `status` replaces the modelled one (206 for a range).
+    case streamed(WireValue, status: Int?, body: ByteStream?, length: Int?)
     /// A response the service built itself (streaming downloads, redirects).
     case response(AWSResponse)
 }

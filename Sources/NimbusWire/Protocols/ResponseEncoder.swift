@@ -102,6 +102,13 @@ struct RESTOutputWriter {
             case nil:
                 break
             }
+        } else if routed.service.name == "s3", routed.operation.name == "GetBucketLocation" {
+            // S3's one output whose member is the root element itself (botocore parses it by hand).
+            var writer = XMLWriter()
+            writer.open("LocationConstraint", attributes: [("xmlns", "http://s3.amazonaws.com/doc/2006-03-01/")])
+            if case .string(let region)? = members["LocationConstraint"] { writer.text(region) }
+            writer.close("LocationConstraint")
+            response.body = writer.bytes
         } else if (shape.members ?? [:]).contains(where: { $0.value.location == nil }) {
             response.body = try body(output, shape: shape, rootName: shape.locationName ?? reference.shape, reference: reference)
         }

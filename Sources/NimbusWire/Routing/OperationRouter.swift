@@ -172,7 +172,8 @@ package struct OperationRouter: Sendable {
         }
         var query: [String: String] = [:]
         for item in request.queryItems where query[item.name] == nil { query[item.name] = item.value }
-        guard let match = table.match(method: request.method.rawValue, path: request.path, query: query, hasHeader: { request.header($0) != nil })
+        let path = service.name == "s3" ? S3Addressing.pathStyle(request) : request.path
+        guard let match = table.match(method: request.method.rawValue, path: path, query: query, hasHeader: { request.header($0) != nil })
         else { return nil }
         return try resolve(service, match.operation, wire, labels: match.labels)
     }

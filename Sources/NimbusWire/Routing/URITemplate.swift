@@ -95,6 +95,9 @@ package struct RouteTable: Sendable {
         /// Headers the input requires (lower-cased); they tell apart operations sharing a URI,
         /// e.g. S3 `CopyObject` (`x-amz-copy-source`) from `PutObject`.
         package let requiredHeaders: [String]
+        /// Query parameters the input requires; they tell apart S3 `UploadPart`
+        /// (`partNumber`, `uploadId`) from `PutObject`.
+        package let requiredQuery: [String]
     }
 
     private let routesByMethod: [String: [Route]]
@@ -106,12 +109,20 @@ package struct RouteTable: Sendable {
             let required = Set(input?.required ?? [])
             let headers = (input?.members ?? [:]).filter { required.contains($0.key) && $0.value.location == "header" }
                 .map { ($0.value.locationName ?? $0.key).lowercased() }
-            let route = Route(operation: name, template: URITemplate(operation.http.requestUri), requiredHeaders: headers.sorted())
+            let query = (input?.members ?? [:]).filter { required.contains($0.key) && $0.value.location == "querystring" }
+                .map { $0.value.locationName ?? $0.key }
+            let route = Route(
+                operation: name,
+                template: URITemplate(operation.http.requestUri),
+                requiredHeaders: headers.sorted(),
+                requiredQuery: query.sorted()
+            )
             routes[operation.http.method, default: []].append(route)
         }
         routesByMethod = routes.mapValues { list in
             list.sorted {
-                ($0.template.specificity, $0.requiredHeaders.count, $1.operation) > ($1.template.specificity, $1.requiredHeaders.count, $0.operation)
+                ($0.template.specificity, $0.requiredHeaders.count + $0.requiredQuery.count, $1.operation)
+                    > ($1.template.specificity, $1.requiredHeaders.count + $1.requiredQuery.count, $0.operation)
             }
         }
     }
@@ -126,7 +137,8 @@ package struct RouteTable: Sendable {
         -> (operation: String, labels: [String: String])?
     {
         let parts = URITemplate.parts(of: path)
-        for route in routesByMethod[method] ?? [] where route.requiredHeaders.allSatisfy(hasHeader) {
+        for route in routesByMethod[method] ?? []
+        where route.requiredHeaders.allSatisfy(hasHeader) && route.requiredQuery.allSatisfy({ query[$0] != nil }) {
             if let labels = route.template.match(parts: parts, query: query) { return (route.operation, labels) }
         }
         return nil

@@ -7,6 +7,10 @@ import NimbusCore
 /// checksum (`x-amz-checksum-*` header or trailer) must match the payload.
 enum BodyIntegrity {
     static func decode(_ request: inout AWSRequest, authorization: SigV4Authorization?, key: SymmetricKey?) throws(AWSError) {
+        if let stream = request.bodyStream {
+            StreamingIntegrity.wrap(&request, stream: stream, authorization: authorization, key: key)
+            return
+        }
         let contentHash = request.header(.xAmzContentSHA256) ?? ""
         let encodings = (request.header(.contentEncoding) ?? "").split(separator: ",").map { $0.trimming(" ") }
         var checksums: [(name: String, value: String)] = request.headers.compactMap { field in

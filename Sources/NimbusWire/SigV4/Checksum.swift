@@ -45,9 +45,9 @@ enum CRC {
         }
     }
 
-    private static let crc32Table = table32(0xEDB8_8320)
-    private static let crc32cTable = table32(0x82F6_3B78)
-    private static let crc64Table: [UInt64] = (0..<256).map { index in
+    static let crc32Table = table32(0xEDB8_8320)
+    static let crc32cTable = table32(0x82F6_3B78)
+    static let crc64Table: [UInt64] = (0..<256).map { index in
         var crc = UInt64(index)
         for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0x9A6C_9329_AC4B_C9B5 : crc >> 1 }
         return crc

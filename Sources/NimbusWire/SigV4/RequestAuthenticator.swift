@@ -128,6 +128,8 @@ package struct RequestAuthenticator: Sendable {
 
     /// A signed `x-amz-content-sha256` must be the body's real hash.
     private func checkPayloadHash(_ request: AWSRequest) throws(AuthFailure) {
+        // A streamed body's hash is checked as it arrives (`StreamingIntegrity`).
+        guard request.bodyStream == nil else { return }
         guard let declared = request.header(.xAmzContentSHA256), declared.utf8.count == 64 else { return }
         guard SigV4Signer.hexSHA256(request.body) == declared else {
             throw .contentHashMismatch

@@ -1,0 +1,95 @@
+import Foundation
+package import NimbusCore
+import NimbusStore
+package import NimbusWire
+
+/// CopyObject: the source's bytes streamed into a new blob, metadata copied or replaced.
+extension S3Service {
+    package func copyObject(_ input: S3Shapes.CopyObjectRequest, context: RequestContext) async throws -> S3Shapes.CopyObjectOutput {
+        try checkKey(input.key)
+        let source = try CopySource(input.copySource)
+        let record = try await readableObject(source.bucket, source.key)
+        try await existingBucket(input.bucket)
+        try checkCopyConditions(
+            record,
+            ifMatch: input.copySourceIfMatch,
+            ifNoneMatch: input.copySourceIfNoneMatch,
+            ifModifiedSince: input.copySourceIfModifiedSince,
+            ifUnmodifiedSince: input.copySourceIfUnmodifiedSince
+        )
+        let directive = input.metadataDirective ?? "COPY"
+        guard directive == "COPY" || directive == "REPLACE" else {
+            throw S3Errors.invalidArgument("Unknown metadata directive.", name: "x-amz-metadata-directive", value: directive)
+        }
+        if source.bucket == input.bucket, source.key == input.key, directive == "COPY" {
+            throw AWSError(
+                code: "InvalidRequest",
+                message: "This copy request is illegal because it is trying to copy an object to itself without changing the object's "
+                    + "metadata, storage class, website redirect location or encryption attributes."
+            )
+        }
+        let blob = try await copyBlob(record, range: nil)
+        var copy = record
+        copy.bucket = input.bucket
+        copy.key = input.key
+        copy.blob = blob
+        copy.lastModified = clock.now()
+        if directive == "REPLACE" {
+            copy.headers = ObjectHeaders(
+                contentType: input.contentType ?? "binary/octet-stream",
+                contentEncoding: input.contentEncoding,
+                contentDisposition: input.contentDisposition,
+                contentLanguage: input.contentLanguage,
+                cacheControl: input.cacheControl,
+                expires: input.expires,
+                metadata: input.metadata ?? [:]
+            )
+        }
+        let replaced: String?
+        do {
+            replaced = try await store.putObject(copy)
+        } catch {
+            await discard([blob])
+            throw error
+        }
+        await discard([replaced])
+        return S3Shapes.CopyObjectOutput(
+            copyObjectResult: S3Shapes.CopyObjectResult(eTag: copy.eTag, lastModified: Date(timeIntervalSince1970: copy.lastModified.rounded(.down)))
+        )
+    }
+
+    /// Copies `record`'s bytes (or a range of them) into a new committed blob; returns its key.
+    func copyBlob(_ record: ObjectRecord, range: ByteRange?) async throws -> String {
+        guard let reader = try await blobs.openReader(record.blob) else { throw S3Errors.noSuchKey(record.key) }
+        let key = newBlobKey()
+        let writer = try await blobs.makeWriter(key)
+        do {
+            let stream = BlobStreaming.stream(reader, from: range?.start ?? 0, count: range?.count ?? record.size)
+            while let piece = try await stream.next() { try await writer.write(piece) }
+            try await writer.commit()
+        } catch {
+            await writer.abort()
+            throw error
+        }
+        return key
+    }
+
+    /// `x-amz-copy-source-if-*`: any failure is 412 PreconditionFailed.
+    func checkCopyConditions(
+        _ record: ObjectRecord,
+        ifMatch: String?,
+        ifNoneMatch: String?,
+        ifModifiedSince: Date?,
+        ifUnmodifiedSince: Date?
+    )
+        throws
+    {
+        let conditions = Preconditions(
+            ifMatch: ifMatch,
+            ifNoneMatch: ifNoneMatch,
+            ifModifiedSince: ifModifiedSince?.timeIntervalSince1970,
+            ifUnmodifiedSince: ifUnmodifiedSince?.timeIntervalSince1970
+        )
+        guard conditions.evaluate(eTag: record.eTag, lastModified: record.lastModified) == .proceed else { throw S3Errors.preconditionFailed }
+    }
+}

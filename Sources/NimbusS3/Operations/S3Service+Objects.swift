@@ -1,0 +1,140 @@
+import Foundation
+package import NimbusCore
+import NimbusStore
+package import NimbusWire
+
+/// PutObject, GetObject, HeadObject.
+extension S3Service {
+    package func putObject(_ input: S3Shapes.PutObjectRequest, context: RequestContext) async throws -> S3Shapes.PutObjectOutput {
+        try checkKey(input.key)
+        try await existingBucket(input.bucket)
+        if let existing = try await store.object(input.bucket, input.key), input.ifNoneMatch == "*" {
+            _ = existing
+            throw S3Errors.preconditionFailed
+        }
+        let body = try await BodyIngest.write(context, into: blobs, key: newBlobKey(), limit: Self.maximumPutSize)
+        let record = ObjectRecord(
+            bucket: input.bucket,
+            key: input.key,
+            blob: body.blob,
+            size: body.size,
+            eTag: body.eTag,
+            lastModified: clock.now(),
+            headers: ObjectHeaders(
+                contentType: input.contentType ?? "binary/octet-stream",
+                contentEncoding: input.contentEncoding,
+                contentDisposition: input.contentDisposition,
+                contentLanguage: input.contentLanguage,
+                cacheControl: input.cacheControl,
+                expires: input.expires,
+                metadata: input.metadata ?? [:]
+            ),
+            checksums: body.checksums
+        )
+        let replaced: String?
+        do {
+            replaced = try await store.putObject(record)
+        } catch {
+            await discard([body.blob])
+            throw error
+        }
+        await discard([replaced])
+        var output = S3Shapes.PutObjectOutput(eTag: record.eTag)
+        output.checksumCRC32 = body.checksums["crc32"]
+        output.checksumCRC32C = body.checksums["crc32c"]
+        output.checksumCRC64NVME = body.checksums["crc64nvme"]
+        output.checksumSHA1 = body.checksums["sha1"]
+        output.checksumSHA256 = body.checksums["sha256"]
+        return output
+    }
+
+    package func getObject(_ input: S3Shapes.GetObjectRequest, context: RequestContext) async throws -> StreamingOutput<S3Shapes.GetObjectOutput> {
+        let record = try await readableObject(input.bucket, input.key)
+        let conditions = Preconditions(
+            ifMatch: input.ifMatch,
+            ifNoneMatch: input.ifNoneMatch,
+            ifModifiedSince: input.ifModifiedSince?.timeIntervalSince1970,
+            ifUnmodifiedSince: input.ifUnmodifiedSince?.timeIntervalSince1970
+        )
+        // A range carries no full-object checksum (S3 sends none for ranges).
+        let checksums = input.checksumMode == "ENABLED" && input.range == nil
+        var output = try S3Shapes.GetObjectOutput(wire: ObjectView(record: record).wire(checksums: checksums), path: "")
+        switch conditions.evaluate(eTag: record.eTag, lastModified: record.lastModified) {
+        case .preconditionFailed: throw S3Errors.preconditionFailed
+        case .notModified:
+            return StreamingOutput(
+                S3Shapes.GetObjectOutput(eTag: record.eTag, lastModified: output.lastModified),
+                body: nil,
+                length: nil,
+                status: 304
+            )
+        case .proceed: break
+        }
+        output.responseOverrides(input)
+        guard let reader = try await blobs.openReader(record.blob) else { throw S3Errors.noSuchKey(input.key) }
+        switch ByteRange.resolve(input.range, size: record.size) {
+        case .unsatisfiable:
+            throw S3Errors.invalidRange(size: record.size, range: input.range ?? "")
+        case .whole:
+            output.contentLength = Int64(record.size)
+            return StreamingOutput(output, body: BlobStreaming.stream(reader, from: 0, count: record.size), length: record.size)
+        case .range(let range):
+            output.contentLength = Int64(range.count)
+            output.contentRange = range.contentRange(size: record.size)
+            return StreamingOutput(
+                output,
+                body: BlobStreaming.stream(reader, from: range.start, count: range.count),
+                length: range.count,
+                status: 206
+            )
+        }
+    }
+
+    package func headObject(_ input: S3Shapes.HeadObjectRequest, context: RequestContext) async throws -> S3Shapes.HeadObjectOutput {
+        let record = try await readableObject(input.bucket, input.key)
+        let conditions = Preconditions(
+            ifMatch: input.ifMatch,
+            ifNoneMatch: input.ifNoneMatch,
+            ifModifiedSince: input.ifModifiedSince?.timeIntervalSince1970,
+            ifUnmodifiedSince: input.ifUnmodifiedSince?.timeIntervalSince1970
+        )
+        switch conditions.evaluate(eTag: record.eTag, lastModified: record.lastModified) {
+        case .preconditionFailed: throw S3Errors.preconditionFailed
+        case .notModified: throw S3Errors.notModified
+        case .proceed: break
+        }
+        var output = try S3Shapes.HeadObjectOutput(wire: ObjectView(record: record).wire(checksums: input.checksumMode == "ENABLED"), path: "")
+        if case .range(let range) = ByteRange.resolve(input.range, size: record.size) {
+            output.contentLength = Int64(range.count)
+            output.contentRange = range.contentRange(size: record.size)
+        }
+        return output
+    }
+
+    /// The object, or `NoSuchBucket`/`NoSuchKey`.
+    func readableObject(_ bucket: String, _ key: String) async throws -> ObjectRecord {
+        guard let record = try await store.object(bucket, key) else {
+            try await existingBucket(bucket)
+            throw S3Errors.noSuchKey(key)
+        }
+        return record
+    }
+
+    /// Keys are at most 1,024 bytes of UTF-8.
+    func checkKey(_ key: String) throws {
+        guard key.utf8.count <= 1024 else { throw S3Errors.keyTooLong(key) }
+        guard !key.isEmpty else { throw S3Errors.invalidArgument("Key must not be empty", name: "Key", value: key) }
+    }
+}
+
+extension S3Shapes.GetObjectOutput {
+    /// Applies the `response-*` query parameters of a (usually presigned) GET.
+    mutating func responseOverrides(_ input: S3Shapes.GetObjectRequest) {
+        if let value = input.responseContentType { contentType = value }
+        if let value = input.responseContentDisposition { contentDisposition = value }
+        if let value = input.responseContentEncoding { contentEncoding = value }
+        if let value = input.responseContentLanguage { contentLanguage = value }
+        if let value = input.responseCacheControl { cacheControl = value }
+        if let value = input.responseExpires { expires = Timestamp.httpDate(value.timeIntervalSince1970) }
+    }
+}

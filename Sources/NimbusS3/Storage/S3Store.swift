@@ -1,0 +1,150 @@
+import Foundation
+import NimbusStore
+
+/// Buckets, objects, multipart uploads and parts as rows; the bytes live in the blob store
+/// and a row names its blob. A row is written only after its blob is committed, so a row
+/// never names a partial blob.
+struct S3Store: Sendable {
+    let store: any SQLStore
+
+    struct BucketRow: Sendable, Hashable {
+        var name: String
+        var region: String
+        var createdAt: Double
+    }
+
+    static let migrations: [Migration] = [
+        Migration(id: "s3-0001-buckets-objects") { _ in
+            [
+                "CREATE TABLE s3_buckets (name TEXT PRIMARY KEY, region TEXT NOT NULL, created_at DOUBLE PRECISION NOT NULL)",
+                """
+                CREATE TABLE s3_objects (
+                    bucket TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    record TEXT NOT NULL,
+                    PRIMARY KEY (bucket, key)
+                )
+                """,
+                """
+                CREATE TABLE s3_uploads (
+                    upload_id TEXT PRIMARY KEY,
+                    bucket TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    initiated DOUBLE PRECISION NOT NULL,
+                    headers TEXT NOT NULL
+                )
+                """,
+                "CREATE INDEX s3_uploads_bucket ON s3_uploads (bucket, key)",
+                """
+                CREATE TABLE s3_parts (
+                    upload_id TEXT NOT NULL,
+                    part_number INTEGER NOT NULL,
+                    record TEXT NOT NULL,
+                    PRIMARY KEY (upload_id, part_number)
+                )
+                """,
+            ]
+        }
+    ]
+
+    static func encode<T: Encodable>(_ value: T) throws -> String {
+        String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String?) -> T? {
+        text.flatMap { try? JSONDecoder().decode(T.self, from: Data($0.utf8)) }
+    }
+
+    // MARK: Buckets
+
+    func bucket(_ name: String) async throws -> BucketRow? {
+        try await store.query("SELECT name, region, created_at FROM s3_buckets WHERE name = \(name)").first.map(Self.bucketRow)
+    }
+
+    func buckets() async throws -> [BucketRow] {
+        try await store.query("SELECT name, region, created_at FROM s3_buckets ORDER BY name").map(Self.bucketRow)
+    }
+
+    /// Inserts the bucket; `false` if it already exists.
+    func createBucket(_ row: BucketRow) async throws -> Bool {
+        try await store.transaction { transaction in
+            if try await !transaction.query("SELECT name FROM s3_buckets WHERE name = \(row.name)").isEmpty { return false }
+            try await transaction.execute(
+                "INSERT INTO s3_buckets (name, region, created_at) VALUES (\(row.name), \(row.region), \(row.createdAt))"
+            )
+            return true
+        }
+    }
+
+    enum BucketDeletion { case deleted, missing, notEmpty }
+
+    func deleteBucket(_ name: String) async throws -> BucketDeletion {
+        try await store.transaction { transaction in
+            if try await transaction.query("SELECT name FROM s3_buckets WHERE name = \(name)").isEmpty { return .missing }
+            if try await !transaction.query("SELECT key FROM s3_objects WHERE bucket = \(name) LIMIT 1").isEmpty { return .notEmpty }
+            if try await !transaction.query("SELECT upload_id FROM s3_uploads WHERE bucket = \(name) LIMIT 1").isEmpty { return .notEmpty }
+            try await transaction.execute("DELETE FROM s3_buckets WHERE name = \(name)")
+            return .deleted
+        }
+    }
+
+    private static func bucketRow(_ row: SQLRow) -> BucketRow {
+        BucketRow(name: row.string("name") ?? "", region: row.string("region") ?? "", createdAt: row.double("created_at") ?? 0)
+    }
+
+    // MARK: Objects
+
+    func object(_ bucket: String, _ key: String) async throws -> ObjectRecord? {
+        let rows = try await store.query("SELECT record FROM s3_objects WHERE bucket = \(bucket) AND key = \(key)")
+        return Self.decode(ObjectRecord.self, rows.first?.string("record"))
+    }
+
+    /// Stores `record` over any earlier object of its key, if the bucket still exists.
+    /// - Returns: the replaced object's blob (to delete), or `nil`.
+    /// - Throws: `NoSuchBucket` when the bucket is gone.
+    func putObject(_ record: ObjectRecord) async throws -> String? {
+        let text = try Self.encode(record)
+        return try await store.transaction { transaction in
+            if try await transaction.query("SELECT name FROM s3_buckets WHERE name = \(record.bucket)").isEmpty {
+                throw S3Errors.noSuchBucket(record.bucket)
+            }
+            let old = try await transaction.query("SELECT record FROM s3_objects WHERE bucket = \(record.bucket) AND key = \(record.key)")
+            try await transaction.execute(
+                """
+                INSERT INTO s3_objects (bucket, key, record) VALUES (\(record.bucket), \(record.key), \(text))
+                ON CONFLICT (bucket, key) DO UPDATE SET record = excluded.record
+                """
+            )
+            return Self.decode(ObjectRecord.self, old.first?.string("record"))?.blob
+        }
+    }
+
+    /// Removes the object; returns what was removed.
+    func deleteObject(_ bucket: String, _ key: String) async throws -> ObjectRecord? {
+        try await store.transaction { transaction in
+            let old = try await transaction.query("SELECT record FROM s3_objects WHERE bucket = \(bucket) AND key = \(key)")
+            guard let record = Self.decode(ObjectRecord.self, old.first?.string("record")) else { return nil }
+            try await transaction.execute("DELETE FROM s3_objects WHERE bucket = \(bucket) AND key = \(key)")
+            return record
+        }
+    }
+
+    /// Up to `limit` objects of `bucket` whose keys start with `prefix` and sort after `after`.
+    func objects(_ bucket: String, prefix: String, after: String, limit: Int) async throws -> [ObjectRecord] {
+        let rows: [SQLRow]
+        if prefix.isEmpty {
+            rows = try await store.query(
+                "SELECT record FROM s3_objects WHERE bucket = \(bucket) AND key > \(after) ORDER BY key LIMIT \(limit)"
+            )
+        } else {
+            let start = max(after, prefix)
+            rows = try await store.query(
+                """
+                SELECT record FROM s3_objects WHERE bucket = \(bucket) AND key > \(start == prefix ? "" : start)
+                AND substr(key, 1, \(prefix.unicodeScalars.count)) = \(prefix) AND key >= \(prefix) ORDER BY key LIMIT \(limit)
+                """
+            )
+        }
+        return rows.compactMap { Self.decode(ObjectRecord.self, $0.string("record")) }
+    }
+}
