@@ -44,15 +44,19 @@ package final class SQLiteStore: SQLStore {
         try await pool.read { db in try Self.rows(statement, in: db) }
     }
 
+    /// Statements of a transaction run on the calling thread (GRDB's synchronous writer access):
+    /// SQLite answers in microseconds, and a hop to the writer's queue and back for every
+    /// statement cost more than the statement. The gate keeps transactions exclusive, so the
+    /// writer is never busy with another of ours when a statement waits for it.
     package func transaction<T: Sendable>(_ body: @Sendable (any SQLTransaction) async throws -> T) async throws -> T {
         try await transactionGate.withLock {
-            try await pool.writeWithoutTransaction { db in try db.execute(sql: "BEGIN IMMEDIATE") }
+            try Self.onWriter(pool) { db in try db.execute(sql: "BEGIN IMMEDIATE") }
             do {
                 let result = try await body(SQLiteTransaction(pool: pool))
-                try await pool.writeWithoutTransaction { db in try db.execute(sql: "COMMIT") }
+                try Self.onWriter(pool) { db in try db.execute(sql: "COMMIT") }
                 return result
             } catch {
-                try? await pool.writeWithoutTransaction { db in try db.execute(sql: "ROLLBACK") }
+                try? Self.onWriter(pool) { db in try db.execute(sql: "ROLLBACK") }
                 throw error
             }
         }
@@ -65,6 +69,12 @@ package final class SQLiteStore: SQLStore {
 
     package func close() async throws {
         try pool.close()
+    }
+
+    /// The writer connection, synchronously on the calling thread (a synchronous function, so
+    /// that GRDB's blocking overload is the one chosen).
+    static func onWriter<T>(_ pool: DatabasePool, _ body: (GRDB.Database) throws -> T) throws -> T {
+        try pool.writeWithoutTransaction(body)
     }
 
     static func run(_ statement: NimbusStore.SQL, in db: GRDB.Database) throws {
@@ -111,10 +121,10 @@ private struct SQLiteTransaction: SQLTransaction {
     let pool: DatabasePool
 
     func execute(_ statement: NimbusStore.SQL) async throws {
-        try await pool.writeWithoutTransaction { db in try SQLiteStore.run(statement, in: db) }
+        try SQLiteStore.onWriter(pool) { db in try SQLiteStore.run(statement, in: db) }
     }
 
     func query(_ statement: NimbusStore.SQL) async throws -> [SQLRow] {
-        try await pool.writeWithoutTransaction { db in try SQLiteStore.rows(statement, in: db) }
+        try SQLiteStore.onWriter(pool) { db in try SQLiteStore.rows(statement, in: db) }
     }
 }
