@@ -7,11 +7,13 @@ keep-alive connection, sends a message once the poller has been waiting 20 ms an
 the time from just before the send to the moment the poller has the answer. Raw http.client
 with unsigned awsJson 1.0 bodies (auth is open on loopback), no boto3 overhead.
 
-Baseline: the same hand-off between two threads over a loopback TCP socket (one blocked in
-recv, the other sends one byte): the floor any wake-up across a socket pays here.
+Baselines: the same hand-off between two threads over a loopback TCP socket (one blocked in
+recv, the other sends one byte): the floor any wake-up across a socket pays here; and the
+server's health endpoint asked after the same 20 ms pause: what a request to an idle server
+costs at all on this machine (idle CPUs are slow to wake, notably in a VM).
 
 Prints one JSON object: {"wakeup_p50_us":…, "wakeup_p99_us":…, "send_p50_us":…,
-"loopback_p50_us":…, "samples":…}
+"loopback_p50_us":…, "idle_request_p50_us":…, "samples":…}
 """
 
 import argparse
@@ -111,6 +113,20 @@ def loopback(samples):
     return latencies
 
 
+def idle_request(host, port, samples):
+    """GET /_nimbus/health after the wake-up's 20 ms pause, on a keep-alive connection."""
+    connection = http.client.HTTPConnection(host, port, timeout=30)
+    latencies = []
+    for _ in range(samples):
+        time.sleep(0.02)
+        started = time.perf_counter()
+        connection.request("GET", "/_nimbus/health")
+        connection.getresponse().read()
+        latencies.append((time.perf_counter() - started) * 1e6)
+    connection.close()
+    return latencies
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--host", default="127.0.0.1")
@@ -119,6 +135,7 @@ def main():
     args = parser.parse_args()
     latencies, sends = wakeup(args.host, args.port, args.samples)
     floor = loopback(args.samples)
+    idle = idle_request(args.host, args.port, args.samples)
     print(
         json.dumps(
             {
@@ -126,6 +143,7 @@ def main():
                 "wakeup_p99_us": round(percentile(latencies, 0.99), 1),
                 "send_p50_us": round(statistics.median(sends), 1),
                 "loopback_p50_us": round(statistics.median(floor), 1),
+                "idle_request_p50_us": round(statistics.median(idle), 1),
                 "samples": args.samples,
             }
         )
