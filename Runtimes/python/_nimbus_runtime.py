@@ -766,6 +766,43 @@ def _warn_unhandled():
     logging.warning(_UNHANDLED_WARNING)
 
 
+def _take_site_packages():
+    """The folders after `--site-packages` (the server passes the interpreter's, since it starts
+    python with -S), removed from argv."""
+    if len(sys.argv) > 2 and sys.argv[1] == "--site-packages":
+        folders = [f for f in sys.argv[2].split(":") if f]
+        del sys.argv[1:3]
+        return folders
+    return []
+
+
+def _add_site_packages(folders):
+    """Appends site-packages after the standard library, as `site` would, with the folders their
+    .pth files name; .pth lines that run code (`import …`) are skipped: starting without them
+    is what -S is for."""
+    for folder in folders:
+        if not os.path.isdir(folder) or folder in sys.path:
+            continue
+        sys.path.append(folder)
+        try:
+            names = sorted(n for n in os.listdir(folder) if n.endswith(".pth"))
+        except OSError:
+            continue
+        for name in names:
+            try:
+                with open(os.path.join(folder, name), encoding="utf-8") as pth:
+                    lines = pth.read().splitlines()
+            except (OSError, UnicodeDecodeError):
+                continue
+            for line in lines:
+                line = line.strip()
+                if not line or line.startswith(("#", "import ", "import\t")):
+                    continue
+                path = os.path.join(folder, line)
+                if os.path.isdir(path) and path not in sys.path:
+                    sys.path.append(path)
+
+
 def _setup_path():
     task_root = os.environ.get("LAMBDA_TASK_ROOT") or os.getcwd()
     # Python puts the script's own folder first; user code must not see it.
@@ -795,6 +832,7 @@ def run():
     if not address:
         sys.stderr.write("AWS_LAMBDA_RUNTIME_API is not set\n")
         sys.exit(1)
+    _add_site_packages(_take_site_packages())
     handler_name = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("_HANDLER", "")
 
     client = RuntimeClient(address)

@@ -1,4 +1,4 @@
-"""Nimbus bootstrap for the python3.* Lambda runtimes: `python3 bootstrap.py`.
+"""Nimbus bootstrap for the python3.* Lambda runtimes: `python3 -S bootstrap.py --site-packages DIRS`.
 
 The runtime itself is the module `_nimbus_runtime` next to this file. It is imported
 rather than run as a script so that python uses its cached bytecode (which the server

@@ -17,7 +17,7 @@ microseconds, not boto3's milliseconds.
   footprint --endpoint URL --zips DIR --server-pid PID --count N
                                           N python functions invoked once, then RSS of all
   spawn-time --runs N -- CMD...           bare process start (fallback when hyperfine is missing)
-  importtime FILE --baseline FILE         the bootstrap's imports beyond `python3 -c pass`
+  importtime FILE --baseline FILE         the bootstrap's imports beyond `python3 -S -c pass`
   report RUN.jsonl                        the table, targets and summary line of one run
 """
 
@@ -448,7 +448,7 @@ def _importtime(path):
 
 
 def cmd_importtime(a):
-    """What the bootstrap imports beyond a bare `python3 -c pass` (the --baseline log)."""
+    """What the bootstrap imports beyond a bare `python3 -S -c pass` (the --baseline log)."""
     boot = _importtime(a.file)
     base = _importtime(a.baseline)
     known = {m for _, _, _, m in base}
@@ -548,16 +548,16 @@ def cmd_report(a):
     out.append("  under a bare Runtime API (C), same environment; Init = the REPORT line's Init Duration (spawn -> first /next)")
     shell = [find("process-start-shell-env", runtime=rt) for rt in ("python", "node")]
     if all(shell):
-        out.append("  in this shell's own environment the bare starts are: python3 -c pass %s ms, node -e 0 %s ms"
+        out.append("  in this shell's own environment the bare starts are: python3 -S -c pass %s ms, node -e 0 %s ms"
                    % (fmt(shell[0].get("median_ms")), fmt(shell[1].get("median_ms"))))
     it = find("importtime")
     if it:
         out.append(
-            "  python bootstrap's own imports (-X importtime, beyond python3 -c pass): %s ms in %s modules; heaviest: %s"
+            "  python bootstrap's own imports (-X importtime, beyond python3 -S -c pass): %s ms in %s modules; heaviest: %s"
             % (fmt(it.get("bootstrap_imports_ms")), it.get("bootstrap_modules"), it.get("heaviest"))
         )
         out.append(
-            "  python3 -c pass itself imports for %s ms (site: %s ms, including the host's .pth files)"
+            "  python3 -S -c pass itself imports for %s ms (site: %s ms; instances start with -S, so no .pth file runs)"
             % (fmt(it.get("interpreter_startup_imports_ms")), fmt(it.get("site_ms")))
         )
         summary["python_bootstrap_imports_ms"] = it.get("bootstrap_imports_ms")
@@ -687,7 +687,7 @@ def main():
     s.set_defaults(fn=cmd_report)
     s = sub.add_parser("importtime")
     s.add_argument("file")
-    s.add_argument("--baseline", required=True, help="-X importtime log of `python3 -c pass`")
+    s.add_argument("--baseline", required=True, help="-X importtime log of `python3 -S -c pass`")
     s.set_defaults(fn=cmd_importtime)
     a = p.parse_args()
     a.fn(a)

@@ -138,7 +138,13 @@ final class InstanceLauncher: Sendable {
             guard let interpreter = await interpreters.resolve(name) else {
                 throw LaunchError(type: "Runtime.Unknown", detail: "\(runtime) needs \(name), which is not installed on this host")
             }
-            return Command(executable: interpreter, arguments: [bootstrap], runtimeDirectory: (bootstrap as NSString).deletingLastPathComponent)
+            var arguments = [bootstrap]
+            if name == "python3" {
+                // `-S`: no `site` module at start (its .pth hooks can cost tens of milliseconds);
+                // the runtime puts the interpreter's site-packages on the path itself.
+                arguments = ["-S", bootstrap, "--site-packages", await interpreters.pythonSitePackages().joined(separator: ":")]
+            }
+            return Command(executable: interpreter, arguments: arguments, runtimeDirectory: (bootstrap as NSString).deletingLastPathComponent)
         }
         let bootstrap = "\(codeDirectory)/bootstrap"
         guard FileManager.default.fileExists(atPath: bootstrap) else {
@@ -172,6 +178,19 @@ struct LaunchError: Error {
 /// Interpreter paths, resolved once per server.
 actor InterpreterCache {
     private var resolved: [String: String?] = [:]
+    private var sitePackages: [String]?
+
+    /// The python interpreter's site-packages folders (system and user), asked once.
+    func pythonSitePackages() async -> [String] {
+        if let sitePackages { return sitePackages }
+        var folders: [String] = []
+        if let python = await resolve("python3") {
+            let script = "import site; print(':'.join(site.getsitepackages() + [site.getusersitepackages()]))"
+            folders = (await Interpreter.ask(python, ["-c", script], path: nil) ?? "").split(separator: ":").map(String.init)
+        }
+        sitePackages = folders
+        return folders
+    }
 
     func resolve(_ name: String) async -> String? {
         if let known = resolved[name] { return known }
