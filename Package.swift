@@ -110,6 +110,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "NimbusAPIGateway",
+            dependencies: [
+                "NimbusCore", "NimbusWire", "NimbusStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "NimbusLambdaRuntime",
             swiftSettings: swiftSettings
         ),
@@ -120,6 +129,7 @@ let package = Package(
                 "NimbusWire",
                 "NimbusStore",
                 "NimbusStoreSQLite",
+                "NimbusAPIGateway",
                 "NimbusLambda",
                 "NimbusLogs",
                 "NimbusSNS",
@@ -199,6 +209,16 @@ let package = Package(
             name: "NimbusSNSTests",
             dependencies: [
                 "NimbusCore", "NimbusWire", "NimbusSNS", "NimbusStoreSQLite", "NimbusTesting",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NimbusAPIGatewayTests",
+            dependencies: [
+                "NimbusCore", "NimbusWire", "NimbusAPIGateway", "NimbusStoreSQLite", "NimbusTesting",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: swiftSettings

@@ -1,6 +1,7 @@
 import Foundation
 package import Hummingbird
 package import Logging
+import NimbusAPIGateway
 package import NimbusCore
 package import NimbusLambda
 import NimbusLogs
@@ -33,6 +34,8 @@ package struct Platform: Sendable {
     package let logSink: any LogSink
     /// SNS; its deliveries run as a service of the server.
     package let sns: SNSService
+    /// API Gateway HTTP APIs; the edge hands it the requests addressed to an API.
+    let apigateway: APIGatewayService
 
     /// Opens the data directory (creating it), migrates the store and builds the services.
     /// - Throws: `ConfigurationError` for an unusable configuration, `StoreError` if the store cannot open.
@@ -78,7 +81,14 @@ package struct Platform: Sendable {
         dispatcher.register(source: sqs, for: "sqs")
         let sns = try await SNSService(store: store, dispatcher: dispatcher, account: configuration.account, clock: clock, logger: logger)
         dispatcher.register(sns, for: "sns")
-        let handlers: [any ServiceHandler] = [lambda, logs, sns, sqs, STSService()]
+        let apigateway = try await APIGatewayService(
+            store: store,
+            dispatcher: dispatcher,
+            forwarder: GatewayForwarder(),
+            account: configuration.account,
+            clock: clock
+        )
+        let handlers: [any ServiceHandler] = [apigateway, lambda, logs, sns, sqs, STSService()]
         let pipeline = EdgePipeline(
             router: OperationRouter(),
             authenticator: RequestAuthenticator(mode: authMode, clock: clock),
@@ -96,7 +106,8 @@ package struct Platform: Sendable {
             lambda: lambda,
             sqs: sqs,
             logSink: logs,
-            sns: sns
+            sns: sns,
+            apigateway: apigateway
         )
     }
 
@@ -149,6 +160,7 @@ package struct Platform: Sendable {
             functions: FunctionsEndpoint(lambda: lambda),
             codeDownloads: CodeDownloads(blobs: blobs),
             sns: sns,
+            gateway: GatewayEndpoint(gateway: apigateway.gateway),
             maxBodySize: configuration.maxBodySize
         )
         return Application(
@@ -164,6 +176,7 @@ package struct Platform: Sendable {
                 let port = channel.localAddress?.port ?? configuration.port
                 invoker.setEndpoint("http://\(configuration.isLoopback ? configuration.host : "127.0.0.1"):\(port)")
                 sns.setEndpoint("http://\(configuration.isLoopback ? configuration.host : "127.0.0.1"):\(port)")
+                apigateway.setEndpoint("http://\(configuration.isLoopback ? configuration.host : "127.0.0.1"):\(port)")
                 await onServerRunning(port)
             },
             logger: logger

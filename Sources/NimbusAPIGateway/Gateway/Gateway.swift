@@ -1,0 +1,101 @@
+import NimbusCore
+import NimbusWire
+
+/// The data plane: serves requests to the deployed APIs.
+///
+/// It reads the API's current `DeployedAPI` without waiting for the control plane, chooses
+/// the stage and route, applies throttling, CORS and authorizers, and calls the integration;
+/// every answer carries `apigw-requestid`. Errors are API Gateway's own (`{"message":…}`).
+package struct Gateway: Sendable {
+    /// HTTP APIs' payload limit.
+    package static let maximumPayload = 10 * 1024 * 1024
+
+    let table: GatewayTable
+    let dispatcher: any Dispatcher
+    let forwarder: any HTTPForwarder
+    let account: AccountContext
+    let clock: any WallClock
+    let throttle: Throttle
+    let authorizers: AuthorizerRunner
+
+    init(table: GatewayTable, dispatcher: any Dispatcher, forwarder: any HTTPForwarder, account: AccountContext, clock: any WallClock) {
+        self.table = table
+        self.dispatcher = dispatcher
+        self.forwarder = forwarder
+        self.account = account
+        self.clock = clock
+        throttle = Throttle(clock: clock)
+        authorizers = AuthorizerRunner(dispatcher: dispatcher, forwarder: forwarder, clock: clock)
+    }
+
+    /// Serves `request` to the API `apiId`.
+    package func serve(_ request: GatewayRequest, apiId: String) async -> GatewayResponse {
+        let requestID = RequestID.make()
+        var response = await answer(request, apiId: apiId, requestID: requestID)
+        response.headers.append(("apigw-requestid", requestID))
+        return response
+    }
+
+    private func answer(_ request: GatewayRequest, apiId: String, requestID: String) async -> GatewayResponse {
+        guard let api = table.api(apiId), !api.disabled else { return .notFound }
+        guard request.body.count <= Self.maximumPayload else { return .tooLarge }
+        guard PercentDecoding.isValid(request.path), let query = RequestFacts.parseQuery(request.rawQuery) else { return .badRequest }
+        let cors = api.cors.map(CORS.init)
+        if let cors, CORS.isPreflight(request) { return cors.preflight(request) }
+        let origin = request.header("origin")
+        let response = await route(request, api: api, query: query, requestID: requestID)
+        return cors?.decorate(response, origin: origin) ?? response
+    }
+
+    private func route(
+        _ request: GatewayRequest,
+        api: DeployedAPI,
+        query: [(name: String, value: String)],
+        requestID: String
+    ) async -> GatewayResponse {
+        guard let (stage, path) = api.stage(for: request.path), let routes = stage.routes,
+            let match = routes.match(method: request.method, path: path)
+        else { return .notFound }
+        let settings = stage.routeSettings[match.key.description] ?? stage.defaultSettings
+        if settings?.throttlingRateLimit != nil || settings?.throttlingBurstLimit != nil {
+            let key = "\(api.apiId)/\(stage.name)/\(match.key.description)"
+            guard throttle.admit(key, rate: settings?.throttlingRateLimit ?? 10_000, burst: settings?.throttlingBurstLimit ?? 5_000) else {
+                return .tooManyRequests
+            }
+        }
+        let now = Int64((clock.now() * 1000).rounded(.down))
+        var facts = RequestFacts(
+            accountID: account.accountID,
+            apiId: api.apiId,
+            stage: stage.name,
+            routeKey: match.key.description,
+            resourcePath: match.key.path,
+            method: request.method,
+            rawPath: request.path,
+            rawQuery: request.rawQuery,
+            query: query,
+            headers: request.headers,
+            pathParameters: match.pathParameters,
+            stageVariables: stage.variables,
+            body: request.body,
+            sourceIP: request.sourceIP,
+            domainName: String(request.host.prefix { $0 != ":" }),
+            requestID: requestID,
+            timeEpochMilliseconds: now,
+            authorizer: nil
+        )
+        switch await authorizers.authorize(match.target, facts: facts) {
+        case .allowed(let context): facts.authorizer = context
+        case .denied(let response): return response
+        }
+        guard let integration = match.target.integration else { return .internalError }
+        switch integration.integrationType {
+        case "AWS_PROXY":
+            return await LambdaIntegration(dispatcher: dispatcher).invoke(integration, facts: facts)
+        case "HTTP_PROXY":
+            return await HTTPIntegration(forwarder: forwarder).forward(integration, request: request, facts: facts, stagePath: path)
+        default:
+            return .internalError
+        }
+    }
+}
