@@ -46,3 +46,33 @@ import Testing
         #expect(map(#"{"statusCode":200,"headers":{"x":{"y":1}}}"#, "2.0") == nil)
     }
 }
+
+@Suite struct ParameterMappingTests {
+    let source = ParameterMapping.Source(
+        request: GatewayRequest(method: "GET", path: "/users/7", headers: [("X-Tenant", "acme")]),
+        query: [("q", "1"), ("q", "2")],
+        pathParameters: ["id": "7"],
+        stagePath: "/users/7",
+        stageVariables: ["version": "v2"],
+        context: ["requestId": "r-1"]
+    )
+
+    @Test func mixesTextAndReferences() {
+        #expect(ParameterMapping.evaluate("/$stageVariables.version/items/$request.path.id", source) == "/v2/items/7")
+        #expect(ParameterMapping.evaluate("${request.header.x-tenant}-${context.requestId}", source) == "acme-r-1")
+        #expect(ParameterMapping.evaluate("$request.querystring.q", source) == "1,2")
+        #expect(ParameterMapping.evaluate("$request.path", source) == "/users/7")
+        #expect(ParameterMapping.evaluate("static", source) == "static")
+        #expect(ParameterMapping.evaluate("$request.header.missing", source) == "")
+        #expect(ParameterMapping.evaluate("cost: 5$", source) == "cost: 5$")
+    }
+
+    @Test func parsesMappingKeys() {
+        #expect(ParameterMapping.Target("overwrite:path") == .path)
+        #expect(ParameterMapping.Target("append:header.X-A") == .header(.append, "x-a"))
+        #expect(ParameterMapping.Target("remove:querystring.q") == .query(.remove, "q"))
+        #expect(ParameterMapping.Target("append:path") == nil)
+        #expect(ParameterMapping.Target("bogus:header.x") == nil)
+        #expect(ParameterMapping.Target("overwrite:header.") == nil)
+    }
+}

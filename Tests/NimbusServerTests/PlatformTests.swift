@@ -30,7 +30,10 @@ import Testing
                     let health = try JSONParser.parse(Array(buffer: response.body))
                     guard case .object(let members) = health else { throw CancellationError() }
                     #expect(members["status"] == .string("ok"))
-                    #expect(members["services"] == .array([.string("lambda"), .string("logs"), .string("sns"), .string("sqs"), .string("sts")]))
+                    #expect(
+                        members["services"]
+                            == .array([.string("apigatewayv2"), .string("lambda"), .string("logs"), .string("sns"), .string("sqs"), .string("sts")])
+                    )
                 }
                 let body = ByteBuffer(string: "Action=GetCallerIdentity&Version=2011-06-15")
                 try await client.execute(uri: "/", method: .post, headers: form, body: body) { response in

@@ -44,17 +44,31 @@ enum ParameterMapping {
         var context: [String: String]
     }
 
-    /// The value `expression` names, `${…}` references substituted.
+    /// The value of `expression`: text in which `$request.…`, `$context.…` and
+    /// `$stageVariables.…` references (bare, or as `${…}`) are replaced by their values.
     static func evaluate(_ expression: String, _ source: Source) -> String {
-        if expression.hasPrefix("$"), !expression.hasPrefix("${") {
-            return resolve(String(expression.dropFirst()), source) ?? ""
-        }
         var result = ""
         var rest = Substring(expression)
-        while let start = rest.range(of: "${"), let end = rest[start.upperBound...].firstIndex(of: "}") {
-            result += rest[..<start.lowerBound]
-            result += resolve(String(rest[start.upperBound..<end]), source) ?? ""
-            rest = rest[rest.index(after: end)...]
+        while let dollar = rest.firstIndex(of: "$") {
+            result += rest[..<dollar]
+            var after = rest[rest.index(after: dollar)...]
+            let reference: Substring
+            if after.first == "{", let close = after.firstIndex(of: "}") {
+                reference = after[after.index(after: after.startIndex)..<close]
+                after = after[after.index(after: close)...]
+            } else {
+                let end = after.firstIndex { !($0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-") } ?? after.endIndex
+                reference = after[..<end]
+                after = after[end...]
+            }
+            if let value = resolve(String(reference), source) {
+                result += value
+            } else if reference.hasPrefix("request.") || reference.hasPrefix("context.") || reference.hasPrefix("stageVariables.") {
+                // A reference to something the request lacks maps to nothing, as on AWS.
+            } else {
+                result += "$" + reference
+            }
+            rest = after
         }
         return result + rest
     }
