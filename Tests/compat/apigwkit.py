@@ -10,7 +10,7 @@ from lambdakit import create_function, function_arn, make_zip
 
 # The function behind most data-plane tests: echoes the event it got, or misbehaves on demand.
 ECHO_SOURCE = r'''
-import base64, json, time
+import base64, json, os, time
 
 def handler(event, context):
     path = event.get("rawPath") or event.get("path") or ""
@@ -27,7 +27,8 @@ def handler(event, context):
         time.sleep(1.5)
     if path.endswith("/cookies"):
         return {"statusCode": 200, "cookies": ["a=1; Path=/", "b=2"], "body": "with cookies"}
-    return {"statusCode": 200, "headers": {"content-type": "application/json", "x-echo": "yes"},
+    return {"statusCode": 200, "headers": {"content-type": "application/json", "x-echo": "yes",
+                                                  "x-trace": os.environ.get("_X_AMZN_TRACE_ID", "")},
             "multiValueHeaders": {"x-multi": ["one", "two"]}, "body": json.dumps(event)}
 '''
 

@@ -76,6 +76,16 @@ def test_response_mapping(api_v2):
     assert sorted(value for key, value in headers if key.lower() == "set-cookie") == ["a=1; Path=/", "b=2"]
 
 
+def test_trace_header_reaches_the_function(api_v2):
+    _, base, _ = api_v2
+    trace = "Root=1-5f84c7a1-0123456789abcdef01234567;Sampled=1"
+    status, headers, body = call(base + "/items/1", headers={"X-Amzn-Trace-Id": trace})
+    assert header(headers, "x-trace").startswith(trace.split(";")[0])
+    assert json.loads(body)["headers"]["x-amzn-trace-id"] == trace
+    started = event_of(call(base + "/items/2"))["headers"]["x-amzn-trace-id"]
+    assert started.startswith("Root=1-")
+
+
 def test_route_precedence(api_v2):
     _, base, _ = api_v2
     assert event_of(call(base + "/items/special"))["routeKey"] == "GET /items/special"

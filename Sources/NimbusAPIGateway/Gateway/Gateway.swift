@@ -64,6 +64,10 @@ package struct Gateway: Sendable {
             }
         }
         let now = Int64((clock.now() * 1000).rounded(.down))
+        // API Gateway passes the caller's X-Ray header on, or starts a trace.
+        var headers = request.headers
+        let traceID = request.header("x-amzn-trace-id") ?? Self.traceID(now: clock.now(), requestID: requestID)
+        if request.header("x-amzn-trace-id") == nil { headers.append(("x-amzn-trace-id", traceID)) }
         var facts = RequestFacts(
             accountID: account.accountID,
             apiId: api.apiId,
@@ -74,7 +78,7 @@ package struct Gateway: Sendable {
             rawPath: request.path,
             rawQuery: request.rawQuery,
             query: query,
-            headers: request.headers,
+            headers: headers,
             pathParameters: match.pathParameters,
             stageVariables: stage.variables,
             body: request.body,
@@ -91,11 +95,19 @@ package struct Gateway: Sendable {
         guard let integration = match.target.integration else { return .internalError }
         switch integration.integrationType {
         case "AWS_PROXY":
-            return await LambdaIntegration(dispatcher: dispatcher).invoke(integration, facts: facts)
+            return await LambdaIntegration(dispatcher: dispatcher).invoke(integration, facts: facts, traceID: traceID)
         case "HTTP_PROXY":
-            return await HTTPIntegration(forwarder: forwarder).forward(integration, request: request, facts: facts, stagePath: path)
+            var forwarded = request
+            forwarded.headers = headers
+            return await HTTPIntegration(forwarder: forwarder).forward(integration, request: forwarded, facts: facts, stagePath: path)
         default:
             return .internalError
         }
+    }
+
+    /// A new X-Ray trace header: `Root=1-<epoch hex>-<24 hex>`.
+    static func traceID(now: Double, requestID: String) -> String {
+        let random = requestID.utf8.filter { $0 != UInt8(ascii: "-") }
+        return "Root=1-\(String(Int(now), radix: 16))-\(String(decoding: random.prefix(24), as: UTF8.self))"
     }
 }

@@ -6,12 +6,12 @@ import NimbusWire
 struct LambdaIntegration: Sendable {
     let dispatcher: any Dispatcher
 
-    func invoke(_ integration: APIGatewayShapes.Integration, facts: RequestFacts) async -> GatewayResponse {
+    func invoke(_ integration: APIGatewayShapes.Integration, facts: RequestFacts, traceID: String) async -> GatewayResponse {
         let uri = StageVariables.substitute(integration.integrationUri ?? "", facts.stageVariables)
         guard let function = LambdaTarget.functionARN(uri) else { return .internalError }
         let version = integration.payloadFormatVersion ?? "1.0"
         let event = version == "2.0" ? ProxyEventV2.make(facts) : ProxyEventV1.make(facts)
-        let dispatch = DispatchEvent(payload: JSONWriter.encode(event), attributes: ["invocationType": "RequestResponse"])
+        let dispatch = DispatchEvent(payload: JSONWriter.encode(event), attributes: ["invocationType": "RequestResponse", "traceId": traceID])
         let timeout = Double(integration.timeoutInMillis ?? IntegrationRules.maximumTimeout) / 1000
         let dispatcher = self.dispatcher
         let reply: DispatchReply?
