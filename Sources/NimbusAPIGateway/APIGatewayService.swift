@@ -25,10 +25,12 @@ package struct APIGatewayService: ServiceHandler, APIGatewayOperations {
     /// - Parameters:
     ///   - dispatcher: how integrations and authorizers reach Lambda functions.
     ///   - forwarder: how `HTTP_PROXY` integrations and JWKS fetches reach HTTP servers.
+    ///   - logSink: where stages with `AccessLogSettings` write their access logs.
     package init(
         store: any SQLStore,
         dispatcher: any Dispatcher,
         forwarder: any HTTPForwarder,
+        logSink: (any LogSink)? = nil,
         account: AccountContext = AccountContext(),
         clock: any WallClock = SystemWallClock()
     ) async throws {
@@ -38,7 +40,7 @@ package struct APIGatewayService: ServiceHandler, APIGatewayOperations {
         self.clock = clock
         self.account = account
         endpoint = EndpointBox()
-        gateway = Gateway(table: table, dispatcher: dispatcher, forwarder: forwarder, account: account, clock: clock)
+        gateway = Gateway(table: table, dispatcher: dispatcher, forwarder: forwarder, logSink: logSink, account: account, clock: clock)
     }
 
     /// Sets the edge's base URL (`http://127.0.0.1:4566`), from which `ApiEndpoint` is made.

@@ -85,6 +85,7 @@ package struct Platform: Sendable {
             store: store,
             dispatcher: dispatcher,
             forwarder: GatewayForwarder(),
+            logSink: logs,
             account: configuration.account,
             clock: clock
         )

@@ -151,6 +151,22 @@ def test_cors_preflight_and_headers(apigw, echo):
     assert header(call(base + "/c", headers={"Origin": "https://other.example"})[1], "access-control-allow-origin") is None
 
 
+def test_access_log_reaches_cloudwatch_logs(apigw, echo, session, endpoint):
+    from conftest import CLIENT_CONFIG
+
+    api_id, base, _ = make_api(apigw, echo, route_keys=("GET /logged",))
+    group = "apigw-access-" + api_id
+    apigw.update_stage(ApiId=api_id, StageName="$default", AccessLogSettings={
+        "DestinationArn": f"arn:aws:logs:us-east-1:000000000000:log-group:{group}",
+        "Format": '{"requestId":"$context.requestId","route":"$context.routeKey","status":"$context.status"}'})
+    status, headers, _ = call(base + "/logged")
+    assert status == 200
+    logs = session.client("logs", endpoint_url=endpoint, config=CLIENT_CONFIG)
+    events = logs.filter_log_events(logGroupName=group)["events"]
+    assert [json.loads(e["message"]) for e in events] == [
+        {"requestId": header(headers, "apigw-requestid"), "route": "GET /logged", "status": "200"}]
+
+
 def test_throttling(apigw, echo):
     api_id, base, _ = make_api(apigw, echo, route_keys=("GET /t", "GET /free"))
     apigw.update_stage(ApiId=api_id, StageName="$default", RouteSettings={"GET /t": {"ThrottlingBurstLimit": 2, "ThrottlingRateLimit": 0.5}})

@@ -20,6 +20,8 @@ struct DeployedAPI: Sendable {
         var defaultSettings: APIGatewayShapes.RouteSettings?
         var routeSettings: [String: APIGatewayShapes.RouteSettings]
         var routes: RouteMatcher<Route>?
+        /// Where the stage's access log goes, when it has one.
+        var accessLog: AccessLog.Destination?
     }
 
     var apiId: String
@@ -48,7 +50,8 @@ struct DeployedAPI: Sendable {
                 variables: stage.stageVariables ?? [:],
                 defaultSettings: stage.defaultRouteSettings,
                 routeSettings: stage.routeSettings ?? [:],
-                routes: routes
+                routes: routes,
+                accessLog: AccessLog.Destination(stage.accessLogSettings)
             )
         }
         self.stages = stages

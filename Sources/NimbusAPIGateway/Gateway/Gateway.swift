@@ -17,8 +17,18 @@ package struct Gateway: Sendable {
     let clock: any WallClock
     let throttle: Throttle
     let authorizers: AuthorizerRunner
+    /// Where stages with `AccessLogSettings` write their access logs.
+    let logSink: (any LogSink)?
 
-    init(table: GatewayTable, dispatcher: any Dispatcher, forwarder: any HTTPForwarder, account: AccountContext, clock: any WallClock) {
+    init(
+        table: GatewayTable,
+        dispatcher: any Dispatcher,
+        forwarder: any HTTPForwarder,
+        logSink: (any LogSink)?,
+        account: AccountContext,
+        clock: any WallClock
+    ) {
+        self.logSink = logSink
         self.table = table
         self.dispatcher = dispatcher
         self.forwarder = forwarder
@@ -53,9 +63,57 @@ package struct Gateway: Sendable {
         query: [(name: String, value: String)],
         requestID: String
     ) async -> GatewayResponse {
-        guard let (stage, path) = api.stage(for: request.path), let routes = stage.routes,
-            let match = routes.match(method: request.method, path: path)
-        else { return .notFound }
+        guard let (stage, path) = api.stage(for: request.path) else { return .notFound }
+        guard let destination = stage.accessLog, let logSink else {
+            return await serve(request, api: api, stage: stage, path: path, query: query, requestID: requestID).response
+        }
+        let started = clock.now()
+        let (response, routeKey) = await serve(request, api: api, stage: stage, path: path, query: query, requestID: requestID)
+        let line = AccessLog.render(
+            destination.format,
+            AccessLog.values(
+                request: request,
+                response: response,
+                apiId: api.apiId,
+                stage: stage.name,
+                routeKey: routeKey,
+                requestID: requestID,
+                started: started,
+                finished: clock.now()
+            )
+        )
+        // As on AWS, a failure to write the access log does not fail the request.
+        try? await logSink.append(
+            [LogEvent(timestamp: Int64((started * 1000).rounded(.down)), message: line)],
+            group: destination.group,
+            stream: "\(api.apiId)_\(stage.name)"
+        )
+        return response
+    }
+
+    /// Serves a request within its stage: route, throttle, authorize, integrate. Also returns
+    /// the route key matched (`-` when none), for the access log.
+    private func serve(
+        _ request: GatewayRequest,
+        api: DeployedAPI,
+        stage: DeployedAPI.Stage,
+        path: String,
+        query: [(name: String, value: String)],
+        requestID: String
+    ) async -> (response: GatewayResponse, routeKey: String) {
+        guard let routes = stage.routes, let match = routes.match(method: request.method, path: path) else { return (.notFound, "-") }
+        return (await serve(request, api: api, stage: stage, path: path, match: match, query: query, requestID: requestID), match.key.description)
+    }
+
+    private func serve(
+        _ request: GatewayRequest,
+        api: DeployedAPI,
+        stage: DeployedAPI.Stage,
+        path: String,
+        match: RouteMatcher<DeployedAPI.Route>.Match,
+        query: [(name: String, value: String)],
+        requestID: String
+    ) async -> GatewayResponse {
         let settings = stage.routeSettings[match.key.description] ?? stage.defaultSettings
         if settings?.throttlingRateLimit != nil || settings?.throttlingBurstLimit != nil {
             let key = "\(api.apiId)/\(stage.name)/\(match.key.description)"

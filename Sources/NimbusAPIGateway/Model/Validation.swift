@@ -48,4 +48,15 @@ enum Validation {
         if let rate = settings.throttlingRateLimit, rate < 0 { throw .badRequest("ThrottlingRateLimit must not be negative") }
         if let burst = settings.throttlingBurstLimit, burst < 0 { throw .badRequest("ThrottlingBurstLimit must not be negative") }
     }
+
+    /// Access log settings: a log group ARN and a format with `$context.requestId`.
+    static func accessLog(_ settings: APIGatewayShapes.AccessLogSettings?) throws(AWSError) {
+        guard let settings, settings.destinationArn != nil || settings.format != nil else { return }
+        guard let arn = settings.destinationArn, AccessLog.group(ofARN: arn) != nil else {
+            throw .badRequest("AccessLogSettings.DestinationArn must be a CloudWatch Logs log group ARN")
+        }
+        guard let format = settings.format, format.contains("$context.requestId") else {
+            throw .badRequest("AccessLogSettings.Format must contain $context.requestId")
+        }
+    }
 }

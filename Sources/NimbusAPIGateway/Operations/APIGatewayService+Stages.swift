@@ -11,6 +11,7 @@ extension APIGatewayService {
         try Validation.stageVariables(input.stageVariables ?? [:])
         try Validation.routeSettings(input.defaultRouteSettings)
         for settings in (input.routeSettings ?? [:]).values { try Validation.routeSettings(settings) }
+        try Validation.accessLog(input.accessLogSettings)
         var stage = try APIGatewayShapes.Stage.converting(input)
         stage.createdDate = now()
         stage.lastUpdatedDate = stage.createdDate
@@ -47,6 +48,7 @@ extension APIGatewayService {
         try Validation.stageVariables(input.stageVariables ?? [:])
         try Validation.routeSettings(input.defaultRouteSettings)
         for settings in (input.routeSettings ?? [:]).values { try Validation.routeSettings(settings) }
+        try Validation.accessLog(input.accessLogSettings)
         let updated = try await registry.change(input.apiId) { [now = now()] state in
             guard var stage = state.stages[input.stageName] else { throw AWSError.notFound("Stage", input.stageName) }
             if let autoDeploy = input.autoDeploy { stage.autoDeploy = autoDeploy }
