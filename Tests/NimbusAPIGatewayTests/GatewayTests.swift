@@ -107,6 +107,16 @@ import Testing
             #expect(await status("/items/missing") == (500, #"{"message":"Internal Server Error"}"#))
             #expect(await status("/items/%zz").0 == 400)
             #expect(await status("/items/1", query: "a=%G1").0 == 400)
+            let huge = await service.gateway.serve(
+                GatewayRequest(method: "GET", path: "/items/1", headers: [("x-big", String(repeating: "a", count: 10_300))]),
+                apiId: apiId
+            )
+            #expect(huge.status == 431)
+            let large = await service.gateway.serve(
+                GatewayRequest(method: "POST", path: "/items/1", body: Array(repeating: 1, count: 10 * 1024 * 1024 + 1)),
+                apiId: apiId
+            )
+            #expect(large.status == 413)
             let unknown = await service.gateway.serve(GatewayRequest(method: "GET", path: "/items/1"), apiId: "nosuchapi0")
             #expect(unknown.status == 404)
         }

@@ -9,6 +9,8 @@ import NimbusWire
 package struct Gateway: Sendable {
     /// HTTP APIs' payload limit.
     package static let maximumPayload = 10 * 1024 * 1024
+    /// HTTP APIs' limit on the request line and headers together.
+    static let maximumHeaderBytes = 10_240
 
     let table: GatewayTable
     let dispatcher: any Dispatcher
@@ -49,6 +51,11 @@ package struct Gateway: Sendable {
     private func answer(_ request: GatewayRequest, apiId: String, requestID: String) async -> GatewayResponse {
         guard let api = table.api(apiId), !api.disabled else { return .notFound }
         guard request.body.count <= Self.maximumPayload else { return .tooLarge }
+        // HTTP APIs take at most 10,240 bytes of request line and headers.
+        let headerBytes = request.headers.reduce(request.method.utf8.count + request.path.utf8.count + request.rawQuery.utf8.count + 12) {
+            $0 + $1.name.utf8.count + $1.value.utf8.count + 4
+        }
+        guard headerBytes <= Self.maximumHeaderBytes else { return .headersTooLarge }
         guard PercentDecoding.isValid(request.path), let query = RequestFacts.parseQuery(request.rawQuery) else { return .badRequest }
         let cors = api.cors.map(CORS.init)
         if let cors, CORS.isPreflight(request) { return cors.preflight(request) }

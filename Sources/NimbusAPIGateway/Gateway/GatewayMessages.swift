@@ -74,6 +74,7 @@ package struct GatewayResponse: Sendable {
     static let unauthorized = message(401, "Unauthorized")
     static let forbidden = message(403, "Forbidden")
     static let tooLarge = message(413, "Request Entity Too Large")
+    static let headersTooLarge = message(431, "Request Header Fields Too Large")
     static let badRequest = message(400, "Bad Request")
     static let gatewayTimeout = message(504, "Gateway Timeout")
 
