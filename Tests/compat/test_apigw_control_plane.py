@@ -63,6 +63,9 @@ def test_quick_create_makes_integration_route_and_default_stage(apigw):
         assert [(r["RouteKey"], r["Target"]) for r in routes] == [("GET /hello", "integrations/" + integrations[0]["IntegrationId"])]
         stages = apigw.get_stages(ApiId=api["ApiId"])["Items"]
         assert [(s["StageName"], s["AutoDeploy"]) for s in stages] == [("$default", True)]
+        apigw.update_api(ApiId=api["ApiId"], Target=FUNCTION + ":live", RouteKey="POST /hello")
+        assert apigw.get_integrations(ApiId=api["ApiId"])["Items"][0]["IntegrationUri"] == FUNCTION + ":live"
+        assert apigw.get_routes(ApiId=api["ApiId"])["Items"][0]["RouteKey"] == "POST /hello"
     finally:
         apigw.delete_api(ApiId=api["ApiId"])
 

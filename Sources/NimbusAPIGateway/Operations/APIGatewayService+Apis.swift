@@ -106,7 +106,27 @@ extension APIGatewayService {
             if let expression = input.apiKeySelectionExpression { api.apiKeySelectionExpression = expression }
             if let type = input.ipAddressType { api.ipAddressType = type }
             state.api = api
-            return (api, [.api(api)])
+            var writes: [GatewayWrite] = [.api(api)]
+            // Quick create's Target and RouteKey change the managed integration and route.
+            if input.target != nil || input.routeKey != nil {
+                guard let integration = state.integrations.values.first(where: { $0.apiGatewayManaged == true }),
+                    let route = state.routes.values.first(where: { $0.apiGatewayManaged == true })
+                else { throw AWSError.badRequest("Target and RouteKey can only be updated on an API made by quick create") }
+                if let target = input.target {
+                    var changed = integration
+                    changed.integrationUri = target
+                    try IntegrationRules.check(&changed)
+                    state.integrations[changed.integrationId ?? ""] = changed
+                    writes.append(.item(.integration, id: changed.integrationId ?? "", changed.wire))
+                }
+                if let routeKey = input.routeKey {
+                    var changed = route
+                    changed.routeKey = try RouteKey(parsing: routeKey).description
+                    state.routes[changed.routeId ?? ""] = changed
+                    writes.append(.item(.route, id: changed.routeId ?? "", changed.wire))
+                }
+            }
+            return (api, writes)
         }
         return try .converting(presented(api))
     }
