@@ -232,7 +232,7 @@ let package = Package(
         .testTarget(
             name: "NimbusServerTests",
             dependencies: [
-                "NimbusCore", "NimbusWire", "NimbusLambda", "NimbusServer", "NimbusStore", "NimbusTesting",
+                "NimbusCore", "NimbusWire", "NimbusAPIGateway", "NimbusLambda", "NimbusServer", "NimbusStore", "NimbusTesting",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -13,7 +13,7 @@ struct GatewayEndpoint: Sendable {
 
     /// The API a request is for, or `nil` when it is not for the gateway.
     static func address(of request: Request) -> (apiId: String, target: String)? {
-        let host = request.head.authority ?? request.headers[Self.host]
+        let host = request.headers[Self.host] ?? request.head.authority
         return GatewayAddress.resolve(host: host, target: request.head.path ?? "/")
     }
 
@@ -35,7 +35,7 @@ struct GatewayEndpoint: Sendable {
             rawQuery: queryStart.map { String(target[target.index(after: $0)...]) } ?? "",
             headers: request.headers.map { ($0.name.rawName, $0.value) },
             body: Array(buffer: body),
-            host: request.head.authority ?? request.headers[Self.host] ?? "localhost"
+            host: request.headers[Self.host] ?? request.head.authority ?? "localhost"
         )
         return Self.response(await gateway.serve(gatewayRequest, apiId: apiId))
     }
