@@ -9,8 +9,10 @@ import threading
 import time
 
 import pytest
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+pytest.importorskip("cryptography", reason="the JWT tests sign tokens with `cryptography` (scripts/test installs it)")
+from cryptography.hazmat.primitives import hashes  # noqa: E402
+from cryptography.hazmat.primitives.asymmetric import padding, rsa  # noqa: E402
 
 from apigwkit import AUTHORIZER_SOURCE, ECHO_SOURCE, call, deploy_inline, event_of, make_api
 from conftest import CLIENT_CONFIG
