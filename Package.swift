@@ -125,6 +125,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "NimbusAPIGateway",
+            dependencies: [
+                "NimbusCore", "NimbusWire", "NimbusStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "NimbusLambdaRuntime",
             swiftSettings: swiftSettings
         ),
@@ -135,6 +144,7 @@ let package = Package(
                 "NimbusWire",
                 "NimbusStore",
                 "NimbusStoreSQLite",
+                "NimbusAPIGateway",
                 "NimbusLambda",
                 "NimbusLogs",
                 "NimbusSNS",
@@ -229,6 +239,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "NimbusAPIGatewayTests",
+            dependencies: [
+                "NimbusCore", "NimbusWire", "NimbusAPIGateway", "NimbusStoreSQLite", "NimbusTesting",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "NimbusLambdaRuntimeTests", dependencies: ["NimbusLambdaRuntime"], swiftSettings: swiftSettings),
         .testTarget(
             name: "NimbusSTSTests",
@@ -238,7 +258,7 @@ let package = Package(
         .testTarget(
             name: "NimbusServerTests",
             dependencies: [
-                "NimbusCore", "NimbusWire", "NimbusLambda", "NimbusServer", "NimbusStore", "NimbusTesting",
+                "NimbusCore", "NimbusWire", "NimbusAPIGateway", "NimbusLambda", "NimbusServer", "NimbusStore", "NimbusTesting",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

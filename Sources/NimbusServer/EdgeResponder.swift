@@ -19,11 +19,14 @@ struct EdgeResponder: HTTPResponder {
     let codeDownloads: CodeDownloads
     /// SNS, whose signing certificate is served at its envelopes' `SigningCertURL`.
     let sns: SNSService
+    /// API Gateway's data plane, for requests addressed to an API.
+    let gateway: GatewayEndpoint
     let maxBodySize: Int
 
     func respond(to request: Request, context: Context) async throws -> Response {
         let started = ContinuousClock.now
         let target = request.head.path ?? "/"
+        if let api = GatewayEndpoint.address(of: request) { return try await gateway.response(to: request, apiId: api.apiId, target: api.target) }
         if request.method == .get, target == HealthEndpoint.path || target.hasPrefix(HealthEndpoint.path + "?") {
             return health.response()
         }

@@ -1,6 +1,7 @@
 import Foundation
 package import Hummingbird
 package import Logging
+import NimbusAPIGateway
 package import NimbusCore
 package import NimbusLambda
 import NimbusLogs
@@ -34,6 +35,8 @@ package struct Platform: Sendable {
     package let logSink: any LogSink
     /// SNS; its deliveries run as a service of the server.
     package let sns: SNSService
+    /// API Gateway HTTP APIs; the edge hands it the requests addressed to an API.
+    let apigateway: APIGatewayService
 
     /// Opens the data directory (creating it), migrates the store and builds the services.
     /// - Throws: `ConfigurationError` for an unusable configuration, `StoreError` if the store cannot open.
@@ -80,7 +83,15 @@ package struct Platform: Sendable {
         let sns = try await SNSService(store: store, dispatcher: dispatcher, account: configuration.account, clock: clock, logger: logger)
         dispatcher.register(sns, for: "sns")
         let s3 = try await S3Service(store: store, blobs: blobs, account: configuration.account, clock: clock)
-        let handlers: [any ServiceHandler] = [lambda, logs, s3, sns, sqs, STSService()]
+        let apigateway = try await APIGatewayService(
+            store: store,
+            dispatcher: dispatcher,
+            forwarder: GatewayForwarder(),
+            logSink: logs,
+            account: configuration.account,
+            clock: clock
+        )
+        let handlers: [any ServiceHandler] = [apigateway, lambda, logs, s3, sns, sqs, STSService()]
         let pipeline = EdgePipeline(
             router: OperationRouter(),
             authenticator: RequestAuthenticator(mode: authMode, clock: clock),
@@ -98,7 +109,8 @@ package struct Platform: Sendable {
             lambda: lambda,
             sqs: sqs,
             logSink: logs,
-            sns: sns
+            sns: sns,
+            apigateway: apigateway
         )
     }
 
@@ -151,6 +163,7 @@ package struct Platform: Sendable {
             functions: FunctionsEndpoint(lambda: lambda),
             codeDownloads: CodeDownloads(blobs: blobs),
             sns: sns,
+            gateway: GatewayEndpoint(gateway: apigateway.gateway),
             maxBodySize: configuration.maxBodySize
         )
         return Application(
@@ -166,6 +179,7 @@ package struct Platform: Sendable {
                 let port = channel.localAddress?.port ?? configuration.port
                 invoker.setEndpoint("http://\(configuration.isLoopback ? configuration.host : "127.0.0.1"):\(port)")
                 sns.setEndpoint("http://\(configuration.isLoopback ? configuration.host : "127.0.0.1"):\(port)")
+                apigateway.setEndpoint("http://\(configuration.isLoopback ? configuration.host : "127.0.0.1"):\(port)")
                 await onServerRunning(port)
             },
             logger: logger

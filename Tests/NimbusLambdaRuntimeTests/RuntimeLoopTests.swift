@@ -37,7 +37,8 @@ struct RuntimeLoopTests {
     }
 
     @Test func servesInvocationsInOrderOverOneKeptAliveConnection() async throws {
-        let deadline = Date().addingTimeInterval(5)
+        // Far enough out that a loaded machine cannot eat the margin before the handler reads it.
+        let deadline = Date().addingTimeInterval(60)
         try await FakeRuntimeAPI.with([
             FakeRuntimeAPI.invocation(#"{"n": 1}"#, requestID: "req-1", deadline: deadline),
             FakeRuntimeAPI.invocation(#"{"n": 2, "name": "Ada"}"#, requestID: "req-2", headers: ["Lambda-Runtime-Trace-Id": nil]),
@@ -57,7 +58,7 @@ struct RuntimeLoopTests {
             #expect(first.arn == "arn:aws:lambda:us-east-1:000000000000:function:fn")
             #expect(first.traceID == "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1")
             #expect(first.traceEnvironment == first.traceID)
-            #expect(first.remainingMs > 3000 && first.remainingMs <= 5000)
+            #expect(first.remainingMs > 30_000 && first.remainingMs <= 60_000)
             #expect(first.functionName == "fn" && first.functionVersion == "$LATEST" && first.memory == 256)
             #expect(first.logGroup == "/aws/lambda/fn" && first.logStream == "2024/01/01/[$LATEST]0123456789abcdef")
             #expect(api.requests[1].headers["content-type"] == "application/json")

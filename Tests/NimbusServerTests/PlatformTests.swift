@@ -32,7 +32,10 @@ import Testing
                     #expect(members["status"] == .string("ok"))
                     #expect(
                         members["services"]
-                            == .array([.string("lambda"), .string("logs"), .string("s3"), .string("sns"), .string("sqs"), .string("sts")])
+                            == .array([
+                                .string("apigatewayv2"), .string("lambda"), .string("logs"), .string("s3"), .string("sns"), .string("sqs"),
+                                .string("sts"),
+                            ])
                     )
                 }
                 let body = ByteBuffer(string: "Action=GetCallerIdentity&Version=2011-06-15")

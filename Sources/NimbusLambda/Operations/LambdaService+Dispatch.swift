@@ -6,10 +6,14 @@ package import NimbusCore
 /// The event's attribute `invocationType` chooses as `Invoke` does: `Event` (the default, as
 /// for every push source that does not wait) queues it durably as an asynchronous invocation; `RequestResponse`
 /// waits and replies with the function's response, with the reply attribute `functionError`
-/// set (to `Unhandled`) when the function failed and `executedVersion` always.
+/// set (to `Unhandled`) when the function failed and `executedVersion` always. The attribute
+/// `traceId`, when present, is the invocation's `X-Amzn-Trace-Id` (API Gateway passes its
+/// request's on); otherwise a new one is made.
 extension LambdaService: DispatchHandler {
     /// The attribute that chooses how the function is invoked.
     package static let invocationTypeAttribute = "invocationType"
+    /// The attribute that carries the caller's trace header.
+    package static let traceIDAttribute = "traceId"
 
     package func handle(_ event: DispatchEvent, for target: ARN) async throws -> DispatchReply {
         let account = AccountContext(accountID: target.account, region: target.region)
@@ -20,7 +24,7 @@ extension LambdaService: DispatchHandler {
             payload: event.payload.isEmpty ? Array("{}".utf8) : event.payload,
             deadlineMilliseconds: 0,
             invokedFunctionARN: name.invokedARN(in: account),
-            traceID: TraceID.make(now: clock.now()),
+            traceID: event.attributes[Self.traceIDAttribute] ?? TraceID.make(now: clock.now()),
             clientContext: nil,
             cognitoIdentity: nil
         )

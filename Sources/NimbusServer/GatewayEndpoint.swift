@@ -1,0 +1,54 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import NimbusAPIGateway
+
+/// The edge's side of API Gateway's data plane: requests addressed to an API (by
+/// `<apiId>.execute-api.localhost` or `/_aws/execute-api/<apiId>/…`) become plain
+/// `GatewayRequest`s for the gateway, and its answers become responses.
+struct GatewayEndpoint: Sendable {
+    private static let host = HTTPField.Name("Host")!
+
+    let gateway: Gateway
+
+    /// The API a request is for, or `nil` when it is not for the gateway.
+    static func address(of request: Request) -> (apiId: String, target: String)? {
+        let host = request.headers[Self.host] ?? request.head.authority
+        return GatewayAddress.resolve(host: host, target: request.head.path ?? "/")
+    }
+
+    func response(to request: Request, apiId: String, target: String) async throws -> Response {
+        var request = request
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > Gateway.maximumPayload {
+            return Self.response(.message(413, "Request Entity Too Large"))
+        }
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: Gateway.maximumPayload)
+        } catch is NIOTooManyBytesError {
+            return Self.response(.message(413, "Request Entity Too Large"))
+        }
+        let queryStart = target.firstIndex(of: "?")
+        let gatewayRequest = GatewayRequest(
+            method: request.method.rawValue,
+            path: String(target[..<(queryStart ?? target.endIndex)]),
+            rawQuery: queryStart.map { String(target[target.index(after: $0)...]) } ?? "",
+            headers: request.headers.map { ($0.name.rawName, $0.value) },
+            body: Array(buffer: body),
+            host: request.headers[Self.host] ?? request.head.authority ?? "localhost"
+        )
+        return Self.response(await gateway.serve(gatewayRequest, apiId: apiId))
+    }
+
+    private static func response(_ answer: GatewayResponse) -> Response {
+        var headers = HTTPFields()
+        for (name, value) in answer.headers {
+            if let field = HTTPField.Name(name) { headers.append(HTTPField(name: field, value: value)) }
+        }
+        return Response(
+            status: HTTPResponse.Status(code: answer.status),
+            headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body))
+        )
+    }
+}
