@@ -56,7 +56,7 @@ package struct Gateway: Sendable {
             $0 + $1.name.utf8.count + $1.value.utf8.count + 4
         }
         guard headerBytes <= Self.maximumHeaderBytes else { return .headersTooLarge }
-        guard PercentDecoding.isValid(request.path), let query = RequestFacts.parseQuery(request.rawQuery) else { return .badRequest }
+        guard FormEncoding.percentDecode(request.path) != nil, let query = RequestFacts.parseQuery(request.rawQuery) else { return .badRequest }
         let cors = api.cors.map(CORS.init)
         if let cors, CORS.isPreflight(request) { return cors.preflight(request) }
         let origin = request.header("origin")

@@ -53,8 +53,8 @@ struct RequestFacts: Sendable {
         var items: [(name: String, value: String)] = []
         for pair in raw.split(separator: "&") where !pair.isEmpty {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let name = PercentDecoding.decode(parts[0], plusIsSpace: true),
-                let value = PercentDecoding.decode(parts.count > 1 ? parts[1] : "", plusIsSpace: true)
+            guard let name = FormEncoding.percentDecode(parts[0], plusIsSpace: true),
+                let value = FormEncoding.percentDecode(parts.count > 1 ? parts[1] : "", plusIsSpace: true)
             else { return nil }
             items.append((name, value))
         }

@@ -1,3 +1,5 @@
+import NimbusWire
+
 /// Chooses the route of a request as AWS does for HTTP APIs: the most specific path wins
 /// (segment by segment, literal text over a `{parameter}` over a greedy `{proxy+}`), then a
 /// route for the request's method over `ANY`; `$default` when nothing else matches.
@@ -57,13 +59,13 @@ package struct RouteMatcher<Target: Sendable>: Sendable {
                 guard index < pieces.count else { return nil }
                 let rest = pieces[index...].joined(separator: "/")
                 guard !rest.isEmpty else { return nil }
-                parameters[name] = PercentDecoding.decode(rest) ?? rest
+                parameters[name] = FormEncoding.percentDecode(rest) ?? rest
                 return parameters
             case .literal(let text):
-                guard index < pieces.count, PercentDecoding.decode(pieces[index]) ?? String(pieces[index]) == text else { return nil }
+                guard index < pieces.count, FormEncoding.percentDecode(pieces[index]) ?? String(pieces[index]) == text else { return nil }
             case .parameter(let name):
                 guard index < pieces.count, !pieces[index].isEmpty else { return nil }
-                parameters[name] = PercentDecoding.decode(pieces[index]) ?? String(pieces[index])
+                parameters[name] = FormEncoding.percentDecode(pieces[index]) ?? String(pieces[index])
             }
         }
         return segments.count == pieces.count ? parameters : nil
