@@ -1,4 +1,5 @@
 import Foundation
+package import Logging
 package import NimbusCore
 package import NimbusStore
 package import NimbusWire
@@ -21,21 +22,47 @@ package struct S3Service: ServiceHandler, S3Operations {
     let blobs: any BlobStore
     let account: AccountContext
     let clock: any WallClock
+    /// Delivers bucket notifications from the outbox; `runNotifications()` runs it.
+    let notifier: NotificationWorker
+    let dispatcher: any Dispatcher
+    let sequencer = Sequencer()
 
     /// Migrates the service's tables.
+    /// - Parameters:
+    ///   - dispatcher: where notifications go (functions, queues, topics by ARN).
+    ///   - notificationRetryScale: multiplies notification retry delays (tests shrink them).
     package init(
         store: any SQLStore,
         blobs: any BlobStore,
+        dispatcher: any Dispatcher,
         account: AccountContext = AccountContext(),
-        clock: any WallClock = SystemWallClock()
+        clock: any WallClock = SystemWallClock(),
+        logger: Logger = Logger(label: "nimbus.s3"),
+        notificationRetryScale: Double = 1
     )
         async throws
     {
         try await store.migrate(S3Store.migrations)
-        self.store = S3Store(store: store)
+        let s3Store = S3Store(store: store, ownerID: account.accountID)
+        self.store = s3Store
         self.blobs = blobs
         self.account = account
         self.clock = clock
+        self.dispatcher = dispatcher
+        notifier = NotificationWorker(store: s3Store, dispatcher: dispatcher, clock: clock, logger: logger, retryDelayScale: notificationRetryScale)
+    }
+
+    /// Delivers bucket notifications until the task is cancelled; what is pending stays in the
+    /// store for the next start.
+    package func runNotifications() async {
+        await notifier.run()
+    }
+
+    /// Delivers the notifications due now once (tests drive delivery with it).
+    /// - Returns: the number of attempts made.
+    @discardableResult
+    package func deliverDueNotifications() async throws -> Int {
+        try await notifier.deliverDue()
     }
 
     /// The bucket, or `NoSuchBucket`.

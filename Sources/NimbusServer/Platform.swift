@@ -4,7 +4,7 @@ package import Logging
 package import NimbusCore
 package import NimbusLambda
 import NimbusLogs
-import NimbusS3
+package import NimbusS3
 package import NimbusSNS
 import NimbusSQS
 import NimbusSTS
@@ -34,6 +34,8 @@ package struct Platform: Sendable {
     package let logSink: any LogSink
     /// SNS; its deliveries run as a service of the server.
     package let sns: SNSService
+    /// Amazon S3; its notification deliveries run as a service of the server.
+    package let s3: S3Service
 
     /// Opens the data directory (creating it), migrates the store and builds the services.
     /// - Throws: `ConfigurationError` for an unusable configuration, `StoreError` if the store cannot open.
@@ -79,7 +81,7 @@ package struct Platform: Sendable {
         dispatcher.register(source: sqs, for: "sqs")
         let sns = try await SNSService(store: store, dispatcher: dispatcher, account: configuration.account, clock: clock, logger: logger)
         dispatcher.register(sns, for: "sns")
-        let s3 = try await S3Service(store: store, blobs: blobs, account: configuration.account, clock: clock)
+        let s3 = try await S3Service(store: store, blobs: blobs, dispatcher: dispatcher, account: configuration.account, clock: clock, logger: logger)
         let handlers: [any ServiceHandler] = [lambda, logs, s3, sns, sqs, STSService()]
         let pipeline = EdgePipeline(
             router: OperationRouter(),
@@ -98,7 +100,8 @@ package struct Platform: Sendable {
             lambda: lambda,
             sqs: sqs,
             logSink: logs,
-            sns: sns
+            sns: sns,
+            s3: s3
         )
     }
 
@@ -180,10 +183,11 @@ package struct Platform: Sendable {
                 var group = ServiceGroupConfiguration(
                     services: [
                         .init(service: StoreCloser(store: store, logger: logger)),
-                        // Services stop in reverse order: Lambda, then SNS (both may still send to
-                        // queues), then SQS, and the store last.
+                        // Services stop in reverse order: Lambda, then S3 notifications and SNS
+                        // (which may still send to queues and topics), then SQS, and the store last.
                         .init(service: QueueWorkers(sqs: sqs)),
                         .init(service: TopicDeliveries(sns: sns, logger: logger)),
+                        .init(service: BucketNotifications(s3: s3, logger: logger)),
                         .init(service: FunctionWorkers(invoker: invoker, lambda: lambda, logger: logger)),
                         .init(service: application(logger: logger, onServerRunning: onServerRunning)),
                     ],

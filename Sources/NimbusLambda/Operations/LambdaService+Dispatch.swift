@@ -6,7 +6,8 @@ package import NimbusCore
 /// The event's attribute `invocationType` chooses as `Invoke` does: `Event` (the default, as
 /// for every push source that does not wait) queues it durably as an asynchronous invocation; `RequestResponse`
 /// waits and replies with the function's response, with the reply attribute `functionError`
-/// set (to `Unhandled`) when the function failed and `executedVersion` always.
+/// set (to `Unhandled`) when the function failed and `executedVersion` always. `DryRun` only
+/// checks that the function exists (S3 validates notification targets with it).
 extension LambdaService: DispatchHandler {
     /// The attribute that chooses how the function is invoked.
     package static let invocationTypeAttribute = "invocationType"
@@ -25,6 +26,8 @@ extension LambdaService: DispatchHandler {
             cognitoIdentity: nil
         )
         switch event.attributes[Self.invocationTypeAttribute] ?? "Event" {
+        case "DryRun":
+            return DispatchReply()
         case "Event":
             guard invocation.payload.count <= Self.asyncPayloadLimit else {
                 throw AWSError(
@@ -47,7 +50,7 @@ extension LambdaService: DispatchHandler {
             attributes["functionError"] = result.functionError
             return DispatchReply(payload: result.payload, attributes: attributes)
         case let other:
-            throw AWSError.validation("Invocation type \(other) is not one of Event, RequestResponse")
+            throw AWSError.validation("Invocation type \(other) is not one of Event, RequestResponse, DryRun")
         }
     }
 }

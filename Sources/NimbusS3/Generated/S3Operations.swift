@@ -23,6 +23,10 @@ package protocol S3Operations: Sendable {
     func deleteObject(_ input: S3Shapes.DeleteObjectRequest, context: RequestContext) async throws -> S3Shapes.DeleteObjectOutput
     func deleteObjects(_ input: S3Shapes.DeleteObjectsRequest, context: RequestContext) async throws -> S3Shapes.DeleteObjectsOutput
     func getBucketLocation(_ input: S3Shapes.GetBucketLocationRequest, context: RequestContext) async throws -> S3Shapes.GetBucketLocationOutput
+    func getBucketNotificationConfiguration(
+        _ input: S3Shapes.GetBucketNotificationConfigurationRequest,
+        context: RequestContext
+    ) async throws -> S3Shapes.NotificationConfiguration
     func getObject(_ input: S3Shapes.GetObjectRequest, context: RequestContext) async throws -> StreamingOutput<S3Shapes.GetObjectOutput>
     func headBucket(_ input: S3Shapes.HeadBucketRequest, context: RequestContext) async throws -> S3Shapes.HeadBucketOutput
     func headObject(_ input: S3Shapes.HeadObjectRequest, context: RequestContext) async throws -> S3Shapes.HeadObjectOutput
@@ -34,6 +38,7 @@ package protocol S3Operations: Sendable {
     func listObjects(_ input: S3Shapes.ListObjectsRequest, context: RequestContext) async throws -> S3Shapes.ListObjectsOutput
     func listObjectsV2(_ input: S3Shapes.ListObjectsV2Request, context: RequestContext) async throws -> S3Shapes.ListObjectsV2Output
     func listParts(_ input: S3Shapes.ListPartsRequest, context: RequestContext) async throws -> S3Shapes.ListPartsOutput
+    func putBucketNotificationConfiguration(_ input: S3Shapes.PutBucketNotificationConfigurationRequest, context: RequestContext) async throws
     func putObject(_ input: S3Shapes.PutObjectRequest, context: RequestContext) async throws -> S3Shapes.PutObjectOutput
     func uploadPart(_ input: S3Shapes.UploadPartRequest, context: RequestContext) async throws -> S3Shapes.UploadPartOutput
     func uploadPartCopy(_ input: S3Shapes.UploadPartCopyRequest, context: RequestContext) async throws -> S3Shapes.UploadPartCopyOutput
@@ -44,8 +49,9 @@ extension S3Operations {
     package var implementedOperations: Set<String> {
         [
             "AbortMultipartUpload", "CompleteMultipartUpload", "CopyObject", "CreateBucket", "CreateMultipartUpload", "DeleteBucket", "DeleteObject",
-            "DeleteObjects", "GetBucketLocation", "GetObject", "HeadBucket", "HeadObject", "ListBuckets", "ListMultipartUploads", "ListObjects",
-            "ListObjectsV2", "ListParts", "PutObject", "UploadPart", "UploadPartCopy",
+            "DeleteObjects", "GetBucketLocation", "GetBucketNotificationConfiguration", "GetObject", "HeadBucket", "HeadObject", "ListBuckets",
+            "ListMultipartUploads", "ListObjects", "ListObjectsV2", "ListParts", "PutBucketNotificationConfiguration", "PutObject", "UploadPart",
+            "UploadPartCopy",
         ]
     }
 
@@ -80,6 +86,9 @@ extension S3Operations {
         case "GetBucketLocation":
             let input = try call.decodeInput(S3Shapes.GetBucketLocationRequest.self)
             return call.encodeOutput(try await getBucketLocation(input, context: call.context))
+        case "GetBucketNotificationConfiguration":
+            let input = try call.decodeInput(S3Shapes.GetBucketNotificationConfigurationRequest.self)
+            return call.encodeOutput(try await getBucketNotificationConfiguration(input, context: call.context))
         case "GetObject":
             let input = try call.decodeInput(S3Shapes.GetObjectRequest.self)
             return call.encodeStreamingOutput(try await getObject(input, context: call.context))
@@ -104,6 +113,10 @@ extension S3Operations {
         case "ListParts":
             let input = try call.decodeInput(S3Shapes.ListPartsRequest.self)
             return call.encodeOutput(try await listParts(input, context: call.context))
+        case "PutBucketNotificationConfiguration":
+            let input = try call.decodeInput(S3Shapes.PutBucketNotificationConfigurationRequest.self)
+            try await putBucketNotificationConfiguration(input, context: call.context)
+            return .empty
         case "PutObject":
             let input = try call.decodeInput(S3Shapes.PutObjectRequest.self)
             return call.encodeOutput(try await putObject(input, context: call.context))

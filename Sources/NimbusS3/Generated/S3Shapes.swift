@@ -1610,6 +1610,41 @@ package enum S3Shapes {
         }
     }
 
+    package struct EventBridgeConfiguration: WireCodable, Sendable, Hashable {
+        package init() {}
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            _ = try WireMembers(wire, path: path)
+        }
+
+        package var wire: WireValue {
+            .object([:])
+        }
+    }
+
+    package struct FilterRule: WireCodable, Sendable, Hashable {
+        package var name: String?
+        package var value: String?
+
+        package init(name: String? = nil, value: String? = nil) {
+            self.name = name
+            self.value = value
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            name = try members.optional("Name")
+            value = try members.optional("Value")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Name", name)
+            object.set("Value", value)
+            return object.value
+        }
+    }
+
     package struct GetBucketLocationOutput: WireCodable, Sendable, Hashable {
         package var locationConstraint: String?
 
@@ -1630,6 +1665,29 @@ package enum S3Shapes {
     }
 
     package struct GetBucketLocationRequest: WireCodable, Sendable, Hashable {
+        package var bucket: String
+        package var expectedBucketOwner: String?
+
+        package init(bucket: String, expectedBucketOwner: String? = nil) {
+            self.bucket = bucket
+            self.expectedBucketOwner = expectedBucketOwner
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            bucket = try members.required("Bucket")
+            expectedBucketOwner = try members.optional("ExpectedBucketOwner")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Bucket", bucket)
+            object.set("ExpectedBucketOwner", expectedBucketOwner)
+            return object.value
+        }
+    }
+
+    package struct GetBucketNotificationConfigurationRequest: WireCodable, Sendable, Hashable {
         package var bucket: String
         package var expectedBucketOwner: String?
 
@@ -2443,6 +2501,37 @@ package enum S3Shapes {
         }
     }
 
+    package struct LambdaFunctionConfiguration: WireCodable, Sendable, Hashable {
+        package var events: [String]
+        package var filter: NotificationConfigurationFilter?
+        package var id: String?
+        package var lambdaFunctionArn: String
+
+        package init(events: [String], filter: NotificationConfigurationFilter? = nil, id: String? = nil, lambdaFunctionArn: String) {
+            self.events = events
+            self.filter = filter
+            self.id = id
+            self.lambdaFunctionArn = lambdaFunctionArn
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            events = try members.required("Events")
+            filter = try members.optional("Filter")
+            id = try members.optional("Id")
+            lambdaFunctionArn = try members.required("LambdaFunctionArn")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Events", events)
+            object.set("Filter", filter)
+            object.set("Id", id)
+            object.set("LambdaFunctionArn", lambdaFunctionArn)
+            return object.value
+        }
+    }
+
     package struct ListBucketsOutput: WireCodable, Sendable, Hashable {
         package var buckets: [Bucket]?
         package var continuationToken: String?
@@ -3172,6 +3261,61 @@ package enum S3Shapes {
         }
     }
 
+    package struct NotificationConfiguration: WireCodable, Sendable, Hashable {
+        package var eventBridgeConfiguration: EventBridgeConfiguration?
+        package var lambdaFunctionConfigurations: [LambdaFunctionConfiguration]?
+        package var queueConfigurations: [QueueConfiguration]?
+        package var topicConfigurations: [TopicConfiguration]?
+
+        package init(
+            eventBridgeConfiguration: EventBridgeConfiguration? = nil,
+            lambdaFunctionConfigurations: [LambdaFunctionConfiguration]? = nil,
+            queueConfigurations: [QueueConfiguration]? = nil,
+            topicConfigurations: [TopicConfiguration]? = nil
+        ) {
+            self.eventBridgeConfiguration = eventBridgeConfiguration
+            self.lambdaFunctionConfigurations = lambdaFunctionConfigurations
+            self.queueConfigurations = queueConfigurations
+            self.topicConfigurations = topicConfigurations
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            eventBridgeConfiguration = try members.optional("EventBridgeConfiguration")
+            lambdaFunctionConfigurations = try members.optional("LambdaFunctionConfigurations")
+            queueConfigurations = try members.optional("QueueConfigurations")
+            topicConfigurations = try members.optional("TopicConfigurations")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("EventBridgeConfiguration", eventBridgeConfiguration)
+            object.set("LambdaFunctionConfigurations", lambdaFunctionConfigurations)
+            object.set("QueueConfigurations", queueConfigurations)
+            object.set("TopicConfigurations", topicConfigurations)
+            return object.value
+        }
+    }
+
+    package struct NotificationConfigurationFilter: WireCodable, Sendable, Hashable {
+        package var key: S3KeyFilter?
+
+        package init(key: S3KeyFilter? = nil) {
+            self.key = key
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            key = try members.optional("Key")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Key", key)
+            return object.value
+        }
+    }
+
     package struct Object: WireCodable, Sendable, Hashable {
         package var checksumAlgorithm: [String]?
         package var checksumType: String?
@@ -3373,6 +3517,42 @@ package enum S3Shapes {
             object.set("LastModified", lastModified)
             object.set("PartNumber", partNumber)
             object.set("Size", size)
+            return object.value
+        }
+    }
+
+    package struct PutBucketNotificationConfigurationRequest: WireCodable, Sendable, Hashable {
+        package var bucket: String
+        package var expectedBucketOwner: String?
+        package var notificationConfiguration: NotificationConfiguration
+        package var skipDestinationValidation: Bool?
+
+        package init(
+            bucket: String,
+            expectedBucketOwner: String? = nil,
+            notificationConfiguration: NotificationConfiguration,
+            skipDestinationValidation: Bool? = nil
+        ) {
+            self.bucket = bucket
+            self.expectedBucketOwner = expectedBucketOwner
+            self.notificationConfiguration = notificationConfiguration
+            self.skipDestinationValidation = skipDestinationValidation
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            bucket = try members.required("Bucket")
+            expectedBucketOwner = try members.optional("ExpectedBucketOwner")
+            notificationConfiguration = try members.required("NotificationConfiguration")
+            skipDestinationValidation = try members.optional("SkipDestinationValidation")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Bucket", bucket)
+            object.set("ExpectedBucketOwner", expectedBucketOwner)
+            object.set("NotificationConfiguration", notificationConfiguration)
+            object.set("SkipDestinationValidation", skipDestinationValidation)
             return object.value
         }
     }
@@ -3749,6 +3929,37 @@ package enum S3Shapes {
         }
     }
 
+    package struct QueueConfiguration: WireCodable, Sendable, Hashable {
+        package var events: [String]
+        package var filter: NotificationConfigurationFilter?
+        package var id: String?
+        package var queueArn: String
+
+        package init(events: [String], filter: NotificationConfigurationFilter? = nil, id: String? = nil, queueArn: String) {
+            self.events = events
+            self.filter = filter
+            self.id = id
+            self.queueArn = queueArn
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            events = try members.required("Events")
+            filter = try members.optional("Filter")
+            id = try members.optional("Id")
+            queueArn = try members.required("QueueArn")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Events", events)
+            object.set("Filter", filter)
+            object.set("Id", id)
+            object.set("QueueArn", queueArn)
+            return object.value
+        }
+    }
+
     package struct RestoreStatus: WireCodable, Sendable, Hashable {
         package var isRestoreInProgress: Bool?
         package var restoreExpiryDate: Date?
@@ -3772,6 +3983,25 @@ package enum S3Shapes {
         }
     }
 
+    package struct S3KeyFilter: WireCodable, Sendable, Hashable {
+        package var filterRules: [FilterRule]?
+
+        package init(filterRules: [FilterRule]? = nil) {
+            self.filterRules = filterRules
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            filterRules = try members.optional("FilterRules")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("FilterRules", filterRules)
+            return object.value
+        }
+    }
+
     package struct Tag: WireCodable, Sendable, Hashable {
         package var key: String
         package var value: String
@@ -3791,6 +4021,37 @@ package enum S3Shapes {
             var object = WireObject()
             object.set("Key", key)
             object.set("Value", value)
+            return object.value
+        }
+    }
+
+    package struct TopicConfiguration: WireCodable, Sendable, Hashable {
+        package var events: [String]
+        package var filter: NotificationConfigurationFilter?
+        package var id: String?
+        package var topicArn: String
+
+        package init(events: [String], filter: NotificationConfigurationFilter? = nil, id: String? = nil, topicArn: String) {
+            self.events = events
+            self.filter = filter
+            self.id = id
+            self.topicArn = topicArn
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            events = try members.required("Events")
+            filter = try members.optional("Filter")
+            id = try members.optional("Id")
+            topicArn = try members.required("TopicArn")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Events", events)
+            object.set("Filter", filter)
+            object.set("Id", id)
+            object.set("TopicArn", topicArn)
             return object.value
         }
     }

@@ -48,7 +48,8 @@ extension S3Service {
         )
         let replaced: String?
         do {
-            replaced = try await store.putObject(record)
+            let event = objectEvent("ObjectCreated:CompleteMultipartUpload", bucket: record.bucket, key: record.key, record: record, context: context)
+            replaced = committed(try await store.putObject(record, event: event))
         } catch {
             await discard([blob])
             throw error

@@ -47,7 +47,8 @@ extension S3Service {
         }
         let replaced: String?
         do {
-            replaced = try await store.putObject(copy)
+            let event = objectEvent("ObjectCreated:Copy", bucket: copy.bucket, key: copy.key, record: copy, context: context)
+            replaced = committed(try await store.putObject(copy, event: event))
         } catch {
             await discard([blob])
             throw error

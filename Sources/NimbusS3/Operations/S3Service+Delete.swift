@@ -12,7 +12,8 @@ extension S3Service {
             throw S3Errors.preconditionFailed
         }
         // Deleting a missing key succeeds, as in S3.
-        let removed = try await store.deleteObject(input.bucket, input.key)
+        let event = objectEvent("ObjectRemoved:Delete", bucket: input.bucket, key: input.key, record: nil, context: context)
+        let removed = committed(try await store.deleteObject(input.bucket, input.key, event: event))
         await discard([removed?.blob])
         return S3Shapes.DeleteObjectOutput()
     }
@@ -25,7 +26,8 @@ extension S3Service {
         for object in input.delete.objects {
             do {
                 try checkKey(object.key)
-                let removed = try await store.deleteObject(input.bucket, object.key)
+                let event = objectEvent("ObjectRemoved:Delete", bucket: input.bucket, key: object.key, record: nil, context: context)
+                let removed = committed(try await store.deleteObject(input.bucket, object.key, event: event))
                 await discard([removed?.blob])
                 deleted.append(S3Shapes.DeletedObject(key: object.key, versionId: object.versionId))
             } catch let error as AWSError {

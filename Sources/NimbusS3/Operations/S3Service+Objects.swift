@@ -33,7 +33,8 @@ extension S3Service {
         )
         let replaced: String?
         do {
-            replaced = try await store.putObject(record)
+            let event = objectEvent("ObjectCreated:Put", bucket: record.bucket, key: record.key, record: record, context: context)
+            replaced = committed(try await store.putObject(record, event: event))
         } catch {
             await discard([body.blob])
             throw error

@@ -6,6 +6,8 @@ import NimbusStore
 /// never names a partial blob.
 struct S3Store: Sendable {
     let store: any SQLStore
+    /// The account id notification records name as the bucket owner.
+    var ownerID: String = ""
 
     struct BucketRow: Sendable, Hashable {
         var name: String
@@ -44,7 +46,8 @@ struct S3Store: Sendable {
                 )
                 """,
             ]
-        }
+        },
+        notificationMigration,
     ]
 
     static func encode<T: Encodable>(_ value: T) throws -> String {
@@ -99,15 +102,22 @@ struct S3Store: Sendable {
         return Self.decode(ObjectRecord.self, rows.first?.string("record"))
     }
 
-    /// Stores `record` over any earlier object of its key, if the bucket still exists.
+    /// What writing or removing an object did.
+    struct Change<Value: Sendable>: Sendable {
+        var value: Value
+        /// Whether notification records were written with the change (the worker should look).
+        var notified: Bool
+    }
+
+    /// Stores `record` over any earlier object of its key, if the bucket still exists, with
+    /// the notification records `event` produces, in one transaction.
     /// - Returns: the replaced object's blob (to delete), or `nil`.
     /// - Throws: `NoSuchBucket` when the bucket is gone.
-    func putObject(_ record: ObjectRecord) async throws -> String? {
+    func putObject(_ record: ObjectRecord, event: ObjectEvent? = nil) async throws -> Change<String?> {
         let text = try Self.encode(record)
         return try await store.transaction { transaction in
-            if try await transaction.query("SELECT name FROM s3_buckets WHERE name = \(record.bucket)").isEmpty {
-                throw S3Errors.noSuchBucket(record.bucket)
-            }
+            let buckets = try await transaction.query("SELECT name, region, notification FROM s3_buckets WHERE name = \(record.bucket)")
+            guard let bucketRow = buckets.first else { throw S3Errors.noSuchBucket(record.bucket) }
             let old = try await transaction.query("SELECT record FROM s3_objects WHERE bucket = \(record.bucket) AND key = \(record.key)")
             try await transaction.execute(
                 """
@@ -115,17 +125,24 @@ struct S3Store: Sendable {
                 ON CONFLICT (bucket, key) DO UPDATE SET record = excluded.record
                 """
             )
-            return Self.decode(ObjectRecord.self, old.first?.string("record"))?.blob
+            var notified = false
+            if let event { notified = try await enqueueNotifications(event, bucketRow: bucketRow, now: event.time, in: transaction) }
+            return Change(value: Self.decode(ObjectRecord.self, old.first?.string("record"))?.blob, notified: notified)
         }
     }
 
-    /// Removes the object; returns what was removed.
-    func deleteObject(_ bucket: String, _ key: String) async throws -> ObjectRecord? {
+    /// Removes the object, with the notification records `event` produces (S3 notifies a
+    /// delete even when the key did not exist); returns what was removed.
+    func deleteObject(_ bucket: String, _ key: String, event: ObjectEvent? = nil) async throws -> Change<ObjectRecord?> {
         try await store.transaction { transaction in
             let old = try await transaction.query("SELECT record FROM s3_objects WHERE bucket = \(bucket) AND key = \(key)")
-            guard let record = Self.decode(ObjectRecord.self, old.first?.string("record")) else { return nil }
-            try await transaction.execute("DELETE FROM s3_objects WHERE bucket = \(bucket) AND key = \(key)")
-            return record
+            let record = Self.decode(ObjectRecord.self, old.first?.string("record"))
+            if record != nil { try await transaction.execute("DELETE FROM s3_objects WHERE bucket = \(bucket) AND key = \(key)") }
+            var notified = false
+            if let event, let bucketRow = try await transaction.query("SELECT region, notification FROM s3_buckets WHERE name = \(bucket)").first {
+                notified = try await enqueueNotifications(event, bucketRow: bucketRow, now: event.time, in: transaction)
+            }
+            return Change(value: record, notified: notified)
         }
     }
 
