@@ -64,6 +64,7 @@ package struct Platform: Sendable {
             logger: logger,
             clock: clock
         )
+        let s3 = try await S3Service(store: store, blobs: blobs, dispatcher: dispatcher, account: configuration.account, clock: clock, logger: logger)
         let lambda = try await LambdaService(
             store: store,
             blobs: blobs,
@@ -71,6 +72,7 @@ package struct Platform: Sendable {
             invoker: invoker,
             dispatcher: dispatcher,
             eventSources: dispatcher,
+            objects: s3,
             account: configuration.account,
             asyncRetryBaseDelay: configuration.asyncRetryBaseDelay,
             clock: clock
@@ -81,7 +83,6 @@ package struct Platform: Sendable {
         dispatcher.register(source: sqs, for: "sqs")
         let sns = try await SNSService(store: store, dispatcher: dispatcher, account: configuration.account, clock: clock, logger: logger)
         dispatcher.register(sns, for: "sns")
-        let s3 = try await S3Service(store: store, blobs: blobs, dispatcher: dispatcher, account: configuration.account, clock: clock, logger: logger)
         let handlers: [any ServiceHandler] = [lambda, logs, s3, sns, sqs, STSService()]
         let pipeline = EdgePipeline(
             router: OperationRouter(),
