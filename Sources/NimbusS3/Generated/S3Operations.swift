@@ -20,14 +20,20 @@ package protocol S3Operations: Sendable {
         context: RequestContext
     ) async throws -> S3Shapes.CreateMultipartUploadOutput
     func deleteBucket(_ input: S3Shapes.DeleteBucketRequest, context: RequestContext) async throws
+    func deleteBucketTagging(_ input: S3Shapes.DeleteBucketTaggingRequest, context: RequestContext) async throws
     func deleteObject(_ input: S3Shapes.DeleteObjectRequest, context: RequestContext) async throws -> S3Shapes.DeleteObjectOutput
+    func deleteObjectTagging(_ input: S3Shapes.DeleteObjectTaggingRequest, context: RequestContext) async throws -> S3Shapes.DeleteObjectTaggingOutput
     func deleteObjects(_ input: S3Shapes.DeleteObjectsRequest, context: RequestContext) async throws -> S3Shapes.DeleteObjectsOutput
     func getBucketLocation(_ input: S3Shapes.GetBucketLocationRequest, context: RequestContext) async throws -> S3Shapes.GetBucketLocationOutput
     func getBucketNotificationConfiguration(
         _ input: S3Shapes.GetBucketNotificationConfigurationRequest,
         context: RequestContext
     ) async throws -> S3Shapes.NotificationConfiguration
+    func getBucketTagging(_ input: S3Shapes.GetBucketTaggingRequest, context: RequestContext) async throws -> S3Shapes.GetBucketTaggingOutput
+    func getBucketVersioning(_ input: S3Shapes.GetBucketVersioningRequest, context: RequestContext) async throws -> S3Shapes.GetBucketVersioningOutput
     func getObject(_ input: S3Shapes.GetObjectRequest, context: RequestContext) async throws -> StreamingOutput<S3Shapes.GetObjectOutput>
+    func getObjectAttributes(_ input: S3Shapes.GetObjectAttributesRequest, context: RequestContext) async throws -> S3Shapes.GetObjectAttributesOutput
+    func getObjectTagging(_ input: S3Shapes.GetObjectTaggingRequest, context: RequestContext) async throws -> S3Shapes.GetObjectTaggingOutput
     func headBucket(_ input: S3Shapes.HeadBucketRequest, context: RequestContext) async throws -> S3Shapes.HeadBucketOutput
     func headObject(_ input: S3Shapes.HeadObjectRequest, context: RequestContext) async throws -> S3Shapes.HeadObjectOutput
     func listBuckets(_ input: S3Shapes.ListBucketsRequest, context: RequestContext) async throws -> S3Shapes.ListBucketsOutput
@@ -35,11 +41,15 @@ package protocol S3Operations: Sendable {
         _ input: S3Shapes.ListMultipartUploadsRequest,
         context: RequestContext
     ) async throws -> S3Shapes.ListMultipartUploadsOutput
+    func listObjectVersions(_ input: S3Shapes.ListObjectVersionsRequest, context: RequestContext) async throws -> S3Shapes.ListObjectVersionsOutput
     func listObjects(_ input: S3Shapes.ListObjectsRequest, context: RequestContext) async throws -> S3Shapes.ListObjectsOutput
     func listObjectsV2(_ input: S3Shapes.ListObjectsV2Request, context: RequestContext) async throws -> S3Shapes.ListObjectsV2Output
     func listParts(_ input: S3Shapes.ListPartsRequest, context: RequestContext) async throws -> S3Shapes.ListPartsOutput
     func putBucketNotificationConfiguration(_ input: S3Shapes.PutBucketNotificationConfigurationRequest, context: RequestContext) async throws
+    func putBucketTagging(_ input: S3Shapes.PutBucketTaggingRequest, context: RequestContext) async throws
+    func putBucketVersioning(_ input: S3Shapes.PutBucketVersioningRequest, context: RequestContext) async throws
     func putObject(_ input: S3Shapes.PutObjectRequest, context: RequestContext) async throws -> S3Shapes.PutObjectOutput
+    func putObjectTagging(_ input: S3Shapes.PutObjectTaggingRequest, context: RequestContext) async throws -> S3Shapes.PutObjectTaggingOutput
     func uploadPart(_ input: S3Shapes.UploadPartRequest, context: RequestContext) async throws -> S3Shapes.UploadPartOutput
     func uploadPartCopy(_ input: S3Shapes.UploadPartCopyRequest, context: RequestContext) async throws -> S3Shapes.UploadPartCopyOutput
 }
@@ -48,9 +58,11 @@ extension S3Operations {
     /// The operations this service answers; every other operation of the model gets 501.
     package var implementedOperations: Set<String> {
         [
-            "AbortMultipartUpload", "CompleteMultipartUpload", "CopyObject", "CreateBucket", "CreateMultipartUpload", "DeleteBucket", "DeleteObject",
-            "DeleteObjects", "GetBucketLocation", "GetBucketNotificationConfiguration", "GetObject", "HeadBucket", "HeadObject", "ListBuckets",
-            "ListMultipartUploads", "ListObjects", "ListObjectsV2", "ListParts", "PutBucketNotificationConfiguration", "PutObject", "UploadPart",
+            "AbortMultipartUpload", "CompleteMultipartUpload", "CopyObject", "CreateBucket", "CreateMultipartUpload", "DeleteBucket",
+            "DeleteBucketTagging", "DeleteObject", "DeleteObjectTagging", "DeleteObjects", "GetBucketLocation", "GetBucketNotificationConfiguration",
+            "GetBucketTagging", "GetBucketVersioning", "GetObject", "GetObjectAttributes", "GetObjectTagging", "HeadBucket", "HeadObject",
+            "ListBuckets", "ListMultipartUploads", "ListObjectVersions", "ListObjects", "ListObjectsV2", "ListParts",
+            "PutBucketNotificationConfiguration", "PutBucketTagging", "PutBucketVersioning", "PutObject", "PutObjectTagging", "UploadPart",
             "UploadPartCopy",
         ]
     }
@@ -77,9 +89,16 @@ extension S3Operations {
             let input = try call.decodeInput(S3Shapes.DeleteBucketRequest.self)
             try await deleteBucket(input, context: call.context)
             return .empty
+        case "DeleteBucketTagging":
+            let input = try call.decodeInput(S3Shapes.DeleteBucketTaggingRequest.self)
+            try await deleteBucketTagging(input, context: call.context)
+            return .empty
         case "DeleteObject":
             let input = try call.decodeInput(S3Shapes.DeleteObjectRequest.self)
             return call.encodeOutput(try await deleteObject(input, context: call.context))
+        case "DeleteObjectTagging":
+            let input = try call.decodeInput(S3Shapes.DeleteObjectTaggingRequest.self)
+            return call.encodeOutput(try await deleteObjectTagging(input, context: call.context))
         case "DeleteObjects":
             let input = try call.decodeInput(S3Shapes.DeleteObjectsRequest.self)
             return call.encodeOutput(try await deleteObjects(input, context: call.context))
@@ -89,9 +108,21 @@ extension S3Operations {
         case "GetBucketNotificationConfiguration":
             let input = try call.decodeInput(S3Shapes.GetBucketNotificationConfigurationRequest.self)
             return call.encodeOutput(try await getBucketNotificationConfiguration(input, context: call.context))
+        case "GetBucketTagging":
+            let input = try call.decodeInput(S3Shapes.GetBucketTaggingRequest.self)
+            return call.encodeOutput(try await getBucketTagging(input, context: call.context))
+        case "GetBucketVersioning":
+            let input = try call.decodeInput(S3Shapes.GetBucketVersioningRequest.self)
+            return call.encodeOutput(try await getBucketVersioning(input, context: call.context))
         case "GetObject":
             let input = try call.decodeInput(S3Shapes.GetObjectRequest.self)
             return call.encodeStreamingOutput(try await getObject(input, context: call.context))
+        case "GetObjectAttributes":
+            let input = try call.decodeInput(S3Shapes.GetObjectAttributesRequest.self)
+            return call.encodeOutput(try await getObjectAttributes(input, context: call.context))
+        case "GetObjectTagging":
+            let input = try call.decodeInput(S3Shapes.GetObjectTaggingRequest.self)
+            return call.encodeOutput(try await getObjectTagging(input, context: call.context))
         case "HeadBucket":
             let input = try call.decodeInput(S3Shapes.HeadBucketRequest.self)
             return call.encodeOutput(try await headBucket(input, context: call.context))
@@ -104,6 +135,9 @@ extension S3Operations {
         case "ListMultipartUploads":
             let input = try call.decodeInput(S3Shapes.ListMultipartUploadsRequest.self)
             return call.encodeOutput(try await listMultipartUploads(input, context: call.context))
+        case "ListObjectVersions":
+            let input = try call.decodeInput(S3Shapes.ListObjectVersionsRequest.self)
+            return call.encodeOutput(try await listObjectVersions(input, context: call.context))
         case "ListObjects":
             let input = try call.decodeInput(S3Shapes.ListObjectsRequest.self)
             return call.encodeOutput(try await listObjects(input, context: call.context))
@@ -117,9 +151,20 @@ extension S3Operations {
             let input = try call.decodeInput(S3Shapes.PutBucketNotificationConfigurationRequest.self)
             try await putBucketNotificationConfiguration(input, context: call.context)
             return .empty
+        case "PutBucketTagging":
+            let input = try call.decodeInput(S3Shapes.PutBucketTaggingRequest.self)
+            try await putBucketTagging(input, context: call.context)
+            return .empty
+        case "PutBucketVersioning":
+            let input = try call.decodeInput(S3Shapes.PutBucketVersioningRequest.self)
+            try await putBucketVersioning(input, context: call.context)
+            return .empty
         case "PutObject":
             let input = try call.decodeInput(S3Shapes.PutObjectRequest.self)
             return call.encodeOutput(try await putObject(input, context: call.context))
+        case "PutObjectTagging":
+            let input = try call.decodeInput(S3Shapes.PutObjectTaggingRequest.self)
+            return call.encodeOutput(try await putObjectTagging(input, context: call.context))
         case "UploadPart":
             let input = try call.decodeInput(S3Shapes.UploadPartRequest.self)
             return call.encodeOutput(try await uploadPart(input, context: call.context))

@@ -124,6 +124,77 @@ package enum S3Shapes {
         }
     }
 
+    package struct Checksum: WireCodable, Sendable, Hashable {
+        package var checksumCRC32: String?
+        package var checksumCRC32C: String?
+        package var checksumCRC64NVME: String?
+        package var checksumMD5: String?
+        package var checksumSHA1: String?
+        package var checksumSHA256: String?
+        package var checksumSHA512: String?
+        package var checksumType: String?
+        package var checksumXXHASH128: String?
+        package var checksumXXHASH3: String?
+        package var checksumXXHASH64: String?
+
+        package init(
+            checksumCRC32: String? = nil,
+            checksumCRC32C: String? = nil,
+            checksumCRC64NVME: String? = nil,
+            checksumMD5: String? = nil,
+            checksumSHA1: String? = nil,
+            checksumSHA256: String? = nil,
+            checksumSHA512: String? = nil,
+            checksumType: String? = nil,
+            checksumXXHASH128: String? = nil,
+            checksumXXHASH3: String? = nil,
+            checksumXXHASH64: String? = nil
+        ) {
+            self.checksumCRC32 = checksumCRC32
+            self.checksumCRC32C = checksumCRC32C
+            self.checksumCRC64NVME = checksumCRC64NVME
+            self.checksumMD5 = checksumMD5
+            self.checksumSHA1 = checksumSHA1
+            self.checksumSHA256 = checksumSHA256
+            self.checksumSHA512 = checksumSHA512
+            self.checksumType = checksumType
+            self.checksumXXHASH128 = checksumXXHASH128
+            self.checksumXXHASH3 = checksumXXHASH3
+            self.checksumXXHASH64 = checksumXXHASH64
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            checksumCRC32 = try members.optional("ChecksumCRC32")
+            checksumCRC32C = try members.optional("ChecksumCRC32C")
+            checksumCRC64NVME = try members.optional("ChecksumCRC64NVME")
+            checksumMD5 = try members.optional("ChecksumMD5")
+            checksumSHA1 = try members.optional("ChecksumSHA1")
+            checksumSHA256 = try members.optional("ChecksumSHA256")
+            checksumSHA512 = try members.optional("ChecksumSHA512")
+            checksumType = try members.optional("ChecksumType")
+            checksumXXHASH128 = try members.optional("ChecksumXXHASH128")
+            checksumXXHASH3 = try members.optional("ChecksumXXHASH3")
+            checksumXXHASH64 = try members.optional("ChecksumXXHASH64")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("ChecksumCRC32", checksumCRC32)
+            object.set("ChecksumCRC32C", checksumCRC32C)
+            object.set("ChecksumCRC64NVME", checksumCRC64NVME)
+            object.set("ChecksumMD5", checksumMD5)
+            object.set("ChecksumSHA1", checksumSHA1)
+            object.set("ChecksumSHA256", checksumSHA256)
+            object.set("ChecksumSHA512", checksumSHA512)
+            object.set("ChecksumType", checksumType)
+            object.set("ChecksumXXHASH128", checksumXXHASH128)
+            object.set("ChecksumXXHASH3", checksumXXHASH3)
+            object.set("ChecksumXXHASH64", checksumXXHASH64)
+            return object.value
+        }
+    }
+
     package struct CommonPrefix: WireCodable, Sendable, Hashable {
         package var prefix: String?
 
@@ -1377,6 +1448,64 @@ package enum S3Shapes {
         }
     }
 
+    package struct DeleteBucketTaggingRequest: WireCodable, Sendable, Hashable {
+        package var bucket: String
+        package var expectedBucketOwner: String?
+
+        package init(bucket: String, expectedBucketOwner: String? = nil) {
+            self.bucket = bucket
+            self.expectedBucketOwner = expectedBucketOwner
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            bucket = try members.required("Bucket")
+            expectedBucketOwner = try members.optional("ExpectedBucketOwner")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Bucket", bucket)
+            object.set("ExpectedBucketOwner", expectedBucketOwner)
+            return object.value
+        }
+    }
+
+    package struct DeleteMarkerEntry: WireCodable, Sendable, Hashable {
+        package var isLatest: Bool?
+        package var key: String?
+        package var lastModified: Date?
+        package var owner: Owner?
+        package var versionId: String?
+
+        package init(isLatest: Bool? = nil, key: String? = nil, lastModified: Date? = nil, owner: Owner? = nil, versionId: String? = nil) {
+            self.isLatest = isLatest
+            self.key = key
+            self.lastModified = lastModified
+            self.owner = owner
+            self.versionId = versionId
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            isLatest = try members.optional("IsLatest")
+            key = try members.optional("Key")
+            lastModified = try members.optional("LastModified")
+            owner = try members.optional("Owner")
+            versionId = try members.optional("VersionId")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("IsLatest", isLatest)
+            object.set("Key", key)
+            object.set("LastModified", lastModified)
+            object.set("Owner", owner)
+            object.set("VersionId", versionId)
+            return object.value
+        }
+    }
+
     package struct DeleteObjectOutput: WireCodable, Sendable, Hashable {
         package var deleteMarker: Bool?
         package var requestCharged: String?
@@ -1465,6 +1594,56 @@ package enum S3Shapes {
             object.set("Key", key)
             object.set("MFA", mfa)
             object.set("RequestPayer", requestPayer)
+            object.set("VersionId", versionId)
+            return object.value
+        }
+    }
+
+    package struct DeleteObjectTaggingOutput: WireCodable, Sendable, Hashable {
+        package var versionId: String?
+
+        package init(versionId: String? = nil) {
+            self.versionId = versionId
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            versionId = try members.optional("VersionId")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("VersionId", versionId)
+            return object.value
+        }
+    }
+
+    package struct DeleteObjectTaggingRequest: WireCodable, Sendable, Hashable {
+        package var bucket: String
+        package var expectedBucketOwner: String?
+        package var key: String
+        package var versionId: String?
+
+        package init(bucket: String, expectedBucketOwner: String? = nil, key: String, versionId: String? = nil) {
+            self.bucket = bucket
+            self.expectedBucketOwner = expectedBucketOwner
+            self.key = key
+            self.versionId = versionId
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            bucket = try members.required("Bucket")
+            expectedBucketOwner = try members.optional("ExpectedBucketOwner")
+            key = try members.required("Key")
+            versionId = try members.optional("VersionId")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Bucket", bucket)
+            object.set("ExpectedBucketOwner", expectedBucketOwner)
+            object.set("Key", key)
             object.set("VersionId", versionId)
             return object.value
         }
@@ -1706,6 +1885,272 @@ package enum S3Shapes {
             var object = WireObject()
             object.set("Bucket", bucket)
             object.set("ExpectedBucketOwner", expectedBucketOwner)
+            return object.value
+        }
+    }
+
+    package struct GetBucketTaggingOutput: WireCodable, Sendable, Hashable {
+        package var tagSet: [Tag]
+
+        package init(tagSet: [Tag]) {
+            self.tagSet = tagSet
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            tagSet = try members.required("TagSet")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("TagSet", tagSet)
+            return object.value
+        }
+    }
+
+    package struct GetBucketTaggingRequest: WireCodable, Sendable, Hashable {
+        package var bucket: String
+        package var expectedBucketOwner: String?
+
+        package init(bucket: String, expectedBucketOwner: String? = nil) {
+            self.bucket = bucket
+            self.expectedBucketOwner = expectedBucketOwner
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            bucket = try members.required("Bucket")
+            expectedBucketOwner = try members.optional("ExpectedBucketOwner")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Bucket", bucket)
+            object.set("ExpectedBucketOwner", expectedBucketOwner)
+            return object.value
+        }
+    }
+
+    package struct GetBucketVersioningOutput: WireCodable, Sendable, Hashable {
+        package var mfaDelete: String?
+        package var status: String?
+
+        package init(mfaDelete: String? = nil, status: String? = nil) {
+            self.mfaDelete = mfaDelete
+            self.status = status
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            mfaDelete = try members.optional("MFADelete")
+            status = try members.optional("Status")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("MFADelete", mfaDelete)
+            object.set("Status", status)
+            return object.value
+        }
+    }
+
+    package struct GetBucketVersioningRequest: WireCodable, Sendable, Hashable {
+        package var bucket: String
+        package var expectedBucketOwner: String?
+
+        package init(bucket: String, expectedBucketOwner: String? = nil) {
+            self.bucket = bucket
+            self.expectedBucketOwner = expectedBucketOwner
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            bucket = try members.required("Bucket")
+            expectedBucketOwner = try members.optional("ExpectedBucketOwner")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Bucket", bucket)
+            object.set("ExpectedBucketOwner", expectedBucketOwner)
+            return object.value
+        }
+    }
+
+    package struct GetObjectAttributesOutput: WireCodable, Sendable, Hashable {
+        package var checksum: Checksum?
+        package var deleteMarker: Bool?
+        package var eTag: String?
+        package var lastModified: Date?
+        package var objectParts: GetObjectAttributesParts?
+        package var objectSize: Int64?
+        package var requestCharged: String?
+        package var storageClass: String?
+        package var versionId: String?
+
+        package init(
+            checksum: Checksum? = nil,
+            deleteMarker: Bool? = nil,
+            eTag: String? = nil,
+            lastModified: Date? = nil,
+            objectParts: GetObjectAttributesParts? = nil,
+            objectSize: Int64? = nil,
+            requestCharged: String? = nil,
+            storageClass: String? = nil,
+            versionId: String? = nil
+        ) {
+            self.checksum = checksum
+            self.deleteMarker = deleteMarker
+            self.eTag = eTag
+            self.lastModified = lastModified
+            self.objectParts = objectParts
+            self.objectSize = objectSize
+            self.requestCharged = requestCharged
+            self.storageClass = storageClass
+            self.versionId = versionId
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            checksum = try members.optional("Checksum")
+            deleteMarker = try members.optional("DeleteMarker")
+            eTag = try members.optional("ETag")
+            lastModified = try members.optional("LastModified")
+            objectParts = try members.optional("ObjectParts")
+            objectSize = try members.optional("ObjectSize")
+            requestCharged = try members.optional("RequestCharged")
+            storageClass = try members.optional("StorageClass")
+            versionId = try members.optional("VersionId")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Checksum", checksum)
+            object.set("DeleteMarker", deleteMarker)
+            object.set("ETag", eTag)
+            object.set("LastModified", lastModified)
+            object.set("ObjectParts", objectParts)
+            object.set("ObjectSize", objectSize)
+            object.set("RequestCharged", requestCharged)
+            object.set("StorageClass", storageClass)
+            object.set("VersionId", versionId)
+            return object.value
+        }
+    }
+
+    package struct GetObjectAttributesParts: WireCodable, Sendable, Hashable {
+        package var isTruncated: Bool?
+        package var maxParts: Int?
+        package var nextPartNumberMarker: Int?
+        package var partNumberMarker: Int?
+        package var parts: [ObjectPart]?
+        package var totalPartsCount: Int?
+
+        package init(
+            isTruncated: Bool? = nil,
+            maxParts: Int? = nil,
+            nextPartNumberMarker: Int? = nil,
+            partNumberMarker: Int? = nil,
+            parts: [ObjectPart]? = nil,
+            totalPartsCount: Int? = nil
+        ) {
+            self.isTruncated = isTruncated
+            self.maxParts = maxParts
+            self.nextPartNumberMarker = nextPartNumberMarker
+            self.partNumberMarker = partNumberMarker
+            self.parts = parts
+            self.totalPartsCount = totalPartsCount
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            isTruncated = try members.optional("IsTruncated")
+            maxParts = try members.optional("MaxParts")
+            nextPartNumberMarker = try members.optional("NextPartNumberMarker")
+            partNumberMarker = try members.optional("PartNumberMarker")
+            parts = try members.optional("Parts")
+            totalPartsCount = try members.optional("TotalPartsCount")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("IsTruncated", isTruncated)
+            object.set("MaxParts", maxParts)
+            object.set("NextPartNumberMarker", nextPartNumberMarker)
+            object.set("PartNumberMarker", partNumberMarker)
+            object.set("Parts", parts)
+            object.set("TotalPartsCount", totalPartsCount)
+            return object.value
+        }
+    }
+
+    package struct GetObjectAttributesRequest: WireCodable, Sendable, Hashable {
+        package var bucket: String
+        package var expectedBucketOwner: String?
+        package var key: String
+        package var maxParts: Int?
+        package var objectAttributes: [String]
+        package var partNumberMarker: Int?
+        package var requestPayer: String?
+        package var sseCustomerAlgorithm: String?
+        package var sseCustomerKey: String?
+        package var sseCustomerKeyMD5: String?
+        package var versionId: String?
+
+        package init(
+            bucket: String,
+            expectedBucketOwner: String? = nil,
+            key: String,
+            maxParts: Int? = nil,
+            objectAttributes: [String],
+            partNumberMarker: Int? = nil,
+            requestPayer: String? = nil,
+            sseCustomerAlgorithm: String? = nil,
+            sseCustomerKey: String? = nil,
+            sseCustomerKeyMD5: String? = nil,
+            versionId: String? = nil
+        ) {
+            self.bucket = bucket
+            self.expectedBucketOwner = expectedBucketOwner
+            self.key = key
+            self.maxParts = maxParts
+            self.objectAttributes = objectAttributes
+            self.partNumberMarker = partNumberMarker
+            self.requestPayer = requestPayer
+            self.sseCustomerAlgorithm = sseCustomerAlgorithm
+            self.sseCustomerKey = sseCustomerKey
+            self.sseCustomerKeyMD5 = sseCustomerKeyMD5
+            self.versionId = versionId
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            bucket = try members.required("Bucket")
+            expectedBucketOwner = try members.optional("ExpectedBucketOwner")
+            key = try members.required("Key")
+            maxParts = try members.optional("MaxParts")
+            objectAttributes = try members.required("ObjectAttributes")
+            partNumberMarker = try members.optional("PartNumberMarker")
+            requestPayer = try members.optional("RequestPayer")
+            sseCustomerAlgorithm = try members.optional("SSECustomerAlgorithm")
+            sseCustomerKey = try members.optional("SSECustomerKey")
+            sseCustomerKeyMD5 = try members.optional("SSECustomerKeyMD5")
+            versionId = try members.optional("VersionId")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Bucket", bucket)
+            object.set("ExpectedBucketOwner", expectedBucketOwner)
+            object.set("Key", key)
+            object.set("MaxParts", maxParts)
+            object.set("ObjectAttributes", objectAttributes)
+            object.set("PartNumberMarker", partNumberMarker)
+            object.set("RequestPayer", requestPayer)
+            object.set("SSECustomerAlgorithm", sseCustomerAlgorithm)
+            object.set("SSECustomerKey", sseCustomerKey)
+            object.set("SSECustomerKeyMD5", sseCustomerKeyMD5)
+            object.set("VersionId", versionId)
             return object.value
         }
     }
@@ -2057,6 +2502,64 @@ package enum S3Shapes {
             object.set("SSECustomerAlgorithm", sseCustomerAlgorithm)
             object.set("SSECustomerKey", sseCustomerKey)
             object.set("SSECustomerKeyMD5", sseCustomerKeyMD5)
+            object.set("VersionId", versionId)
+            return object.value
+        }
+    }
+
+    package struct GetObjectTaggingOutput: WireCodable, Sendable, Hashable {
+        package var tagSet: [Tag]
+        package var versionId: String?
+
+        package init(tagSet: [Tag], versionId: String? = nil) {
+            self.tagSet = tagSet
+            self.versionId = versionId
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            tagSet = try members.required("TagSet")
+            versionId = try members.optional("VersionId")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("TagSet", tagSet)
+            object.set("VersionId", versionId)
+            return object.value
+        }
+    }
+
+    package struct GetObjectTaggingRequest: WireCodable, Sendable, Hashable {
+        package var bucket: String
+        package var expectedBucketOwner: String?
+        package var key: String
+        package var requestPayer: String?
+        package var versionId: String?
+
+        package init(bucket: String, expectedBucketOwner: String? = nil, key: String, requestPayer: String? = nil, versionId: String? = nil) {
+            self.bucket = bucket
+            self.expectedBucketOwner = expectedBucketOwner
+            self.key = key
+            self.requestPayer = requestPayer
+            self.versionId = versionId
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            bucket = try members.required("Bucket")
+            expectedBucketOwner = try members.optional("ExpectedBucketOwner")
+            key = try members.required("Key")
+            requestPayer = try members.optional("RequestPayer")
+            versionId = try members.optional("VersionId")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Bucket", bucket)
+            object.set("ExpectedBucketOwner", expectedBucketOwner)
+            object.set("Key", key)
+            object.set("RequestPayer", requestPayer)
             object.set("VersionId", versionId)
             return object.value
         }
@@ -2732,6 +3235,158 @@ package enum S3Shapes {
             object.set("Prefix", prefix)
             object.set("RequestPayer", requestPayer)
             object.set("UploadIdMarker", uploadIdMarker)
+            return object.value
+        }
+    }
+
+    package struct ListObjectVersionsOutput: WireCodable, Sendable, Hashable {
+        package var commonPrefixes: [CommonPrefix]?
+        package var deleteMarkers: [DeleteMarkerEntry]?
+        package var delimiter: String?
+        package var encodingType: String?
+        package var isTruncated: Bool?
+        package var keyMarker: String?
+        package var maxKeys: Int?
+        package var name: String?
+        package var nextKeyMarker: String?
+        package var nextVersionIdMarker: String?
+        package var prefix: String?
+        package var requestCharged: String?
+        package var versionIdMarker: String?
+        package var versions: [ObjectVersion]?
+
+        package init(
+            commonPrefixes: [CommonPrefix]? = nil,
+            deleteMarkers: [DeleteMarkerEntry]? = nil,
+            delimiter: String? = nil,
+            encodingType: String? = nil,
+            isTruncated: Bool? = nil,
+            keyMarker: String? = nil,
+            maxKeys: Int? = nil,
+            name: String? = nil,
+            nextKeyMarker: String? = nil,
+            nextVersionIdMarker: String? = nil,
+            prefix: String? = nil,
+            requestCharged: String? = nil,
+            versionIdMarker: String? = nil,
+            versions: [ObjectVersion]? = nil
+        ) {
+            self.commonPrefixes = commonPrefixes
+            self.deleteMarkers = deleteMarkers
+            self.delimiter = delimiter
+            self.encodingType = encodingType
+            self.isTruncated = isTruncated
+            self.keyMarker = keyMarker
+            self.maxKeys = maxKeys
+            self.name = name
+            self.nextKeyMarker = nextKeyMarker
+            self.nextVersionIdMarker = nextVersionIdMarker
+            self.prefix = prefix
+            self.requestCharged = requestCharged
+            self.versionIdMarker = versionIdMarker
+            self.versions = versions
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            commonPrefixes = try members.optional("CommonPrefixes")
+            deleteMarkers = try members.optional("DeleteMarkers")
+            delimiter = try members.optional("Delimiter")
+            encodingType = try members.optional("EncodingType")
+            isTruncated = try members.optional("IsTruncated")
+            keyMarker = try members.optional("KeyMarker")
+            maxKeys = try members.optional("MaxKeys")
+            name = try members.optional("Name")
+            nextKeyMarker = try members.optional("NextKeyMarker")
+            nextVersionIdMarker = try members.optional("NextVersionIdMarker")
+            prefix = try members.optional("Prefix")
+            requestCharged = try members.optional("RequestCharged")
+            versionIdMarker = try members.optional("VersionIdMarker")
+            versions = try members.optional("Versions")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("CommonPrefixes", commonPrefixes)
+            object.set("DeleteMarkers", deleteMarkers)
+            object.set("Delimiter", delimiter)
+            object.set("EncodingType", encodingType)
+            object.set("IsTruncated", isTruncated)
+            object.set("KeyMarker", keyMarker)
+            object.set("MaxKeys", maxKeys)
+            object.set("Name", name)
+            object.set("NextKeyMarker", nextKeyMarker)
+            object.set("NextVersionIdMarker", nextVersionIdMarker)
+            object.set("Prefix", prefix)
+            object.set("RequestCharged", requestCharged)
+            object.set("VersionIdMarker", versionIdMarker)
+            object.set("Versions", versions)
+            return object.value
+        }
+    }
+
+    package struct ListObjectVersionsRequest: WireCodable, Sendable, Hashable {
+        package var bucket: String
+        package var delimiter: String?
+        package var encodingType: String?
+        package var expectedBucketOwner: String?
+        package var keyMarker: String?
+        package var maxKeys: Int?
+        package var optionalObjectAttributes: [String]?
+        package var prefix: String?
+        package var requestPayer: String?
+        package var versionIdMarker: String?
+
+        package init(
+            bucket: String,
+            delimiter: String? = nil,
+            encodingType: String? = nil,
+            expectedBucketOwner: String? = nil,
+            keyMarker: String? = nil,
+            maxKeys: Int? = nil,
+            optionalObjectAttributes: [String]? = nil,
+            prefix: String? = nil,
+            requestPayer: String? = nil,
+            versionIdMarker: String? = nil
+        ) {
+            self.bucket = bucket
+            self.delimiter = delimiter
+            self.encodingType = encodingType
+            self.expectedBucketOwner = expectedBucketOwner
+            self.keyMarker = keyMarker
+            self.maxKeys = maxKeys
+            self.optionalObjectAttributes = optionalObjectAttributes
+            self.prefix = prefix
+            self.requestPayer = requestPayer
+            self.versionIdMarker = versionIdMarker
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            bucket = try members.required("Bucket")
+            delimiter = try members.optional("Delimiter")
+            encodingType = try members.optional("EncodingType")
+            expectedBucketOwner = try members.optional("ExpectedBucketOwner")
+            keyMarker = try members.optional("KeyMarker")
+            maxKeys = try members.optional("MaxKeys")
+            optionalObjectAttributes = try members.optional("OptionalObjectAttributes")
+            prefix = try members.optional("Prefix")
+            requestPayer = try members.optional("RequestPayer")
+            versionIdMarker = try members.optional("VersionIdMarker")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Bucket", bucket)
+            object.set("Delimiter", delimiter)
+            object.set("EncodingType", encodingType)
+            object.set("ExpectedBucketOwner", expectedBucketOwner)
+            object.set("KeyMarker", keyMarker)
+            object.set("MaxKeys", maxKeys)
+            object.set("OptionalObjectAttributes", optionalObjectAttributes)
+            object.set("Prefix", prefix)
+            object.set("RequestPayer", requestPayer)
+            object.set("VersionIdMarker", versionIdMarker)
             return object.value
         }
     }
@@ -3412,6 +4067,153 @@ package enum S3Shapes {
         }
     }
 
+    package struct ObjectPart: WireCodable, Sendable, Hashable {
+        package var checksumCRC32: String?
+        package var checksumCRC32C: String?
+        package var checksumCRC64NVME: String?
+        package var checksumMD5: String?
+        package var checksumSHA1: String?
+        package var checksumSHA256: String?
+        package var checksumSHA512: String?
+        package var checksumXXHASH128: String?
+        package var checksumXXHASH3: String?
+        package var checksumXXHASH64: String?
+        package var partNumber: Int?
+        package var size: Int64?
+
+        package init(
+            checksumCRC32: String? = nil,
+            checksumCRC32C: String? = nil,
+            checksumCRC64NVME: String? = nil,
+            checksumMD5: String? = nil,
+            checksumSHA1: String? = nil,
+            checksumSHA256: String? = nil,
+            checksumSHA512: String? = nil,
+            checksumXXHASH128: String? = nil,
+            checksumXXHASH3: String? = nil,
+            checksumXXHASH64: String? = nil,
+            partNumber: Int? = nil,
+            size: Int64? = nil
+        ) {
+            self.checksumCRC32 = checksumCRC32
+            self.checksumCRC32C = checksumCRC32C
+            self.checksumCRC64NVME = checksumCRC64NVME
+            self.checksumMD5 = checksumMD5
+            self.checksumSHA1 = checksumSHA1
+            self.checksumSHA256 = checksumSHA256
+            self.checksumSHA512 = checksumSHA512
+            self.checksumXXHASH128 = checksumXXHASH128
+            self.checksumXXHASH3 = checksumXXHASH3
+            self.checksumXXHASH64 = checksumXXHASH64
+            self.partNumber = partNumber
+            self.size = size
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            checksumCRC32 = try members.optional("ChecksumCRC32")
+            checksumCRC32C = try members.optional("ChecksumCRC32C")
+            checksumCRC64NVME = try members.optional("ChecksumCRC64NVME")
+            checksumMD5 = try members.optional("ChecksumMD5")
+            checksumSHA1 = try members.optional("ChecksumSHA1")
+            checksumSHA256 = try members.optional("ChecksumSHA256")
+            checksumSHA512 = try members.optional("ChecksumSHA512")
+            checksumXXHASH128 = try members.optional("ChecksumXXHASH128")
+            checksumXXHASH3 = try members.optional("ChecksumXXHASH3")
+            checksumXXHASH64 = try members.optional("ChecksumXXHASH64")
+            partNumber = try members.optional("PartNumber")
+            size = try members.optional("Size")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("ChecksumCRC32", checksumCRC32)
+            object.set("ChecksumCRC32C", checksumCRC32C)
+            object.set("ChecksumCRC64NVME", checksumCRC64NVME)
+            object.set("ChecksumMD5", checksumMD5)
+            object.set("ChecksumSHA1", checksumSHA1)
+            object.set("ChecksumSHA256", checksumSHA256)
+            object.set("ChecksumSHA512", checksumSHA512)
+            object.set("ChecksumXXHASH128", checksumXXHASH128)
+            object.set("ChecksumXXHASH3", checksumXXHASH3)
+            object.set("ChecksumXXHASH64", checksumXXHASH64)
+            object.set("PartNumber", partNumber)
+            object.set("Size", size)
+            return object.value
+        }
+    }
+
+    package struct ObjectVersion: WireCodable, Sendable, Hashable {
+        package var checksumAlgorithm: [String]?
+        package var checksumType: String?
+        package var eTag: String?
+        package var isLatest: Bool?
+        package var key: String?
+        package var lastModified: Date?
+        package var owner: Owner?
+        package var restoreStatus: RestoreStatus?
+        package var size: Int64?
+        package var storageClass: String?
+        package var versionId: String?
+
+        package init(
+            checksumAlgorithm: [String]? = nil,
+            checksumType: String? = nil,
+            eTag: String? = nil,
+            isLatest: Bool? = nil,
+            key: String? = nil,
+            lastModified: Date? = nil,
+            owner: Owner? = nil,
+            restoreStatus: RestoreStatus? = nil,
+            size: Int64? = nil,
+            storageClass: String? = nil,
+            versionId: String? = nil
+        ) {
+            self.checksumAlgorithm = checksumAlgorithm
+            self.checksumType = checksumType
+            self.eTag = eTag
+            self.isLatest = isLatest
+            self.key = key
+            self.lastModified = lastModified
+            self.owner = owner
+            self.restoreStatus = restoreStatus
+            self.size = size
+            self.storageClass = storageClass
+            self.versionId = versionId
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            checksumAlgorithm = try members.optional("ChecksumAlgorithm")
+            checksumType = try members.optional("ChecksumType")
+            eTag = try members.optional("ETag")
+            isLatest = try members.optional("IsLatest")
+            key = try members.optional("Key")
+            lastModified = try members.optional("LastModified")
+            owner = try members.optional("Owner")
+            restoreStatus = try members.optional("RestoreStatus")
+            size = try members.optional("Size")
+            storageClass = try members.optional("StorageClass")
+            versionId = try members.optional("VersionId")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("ChecksumAlgorithm", checksumAlgorithm)
+            object.set("ChecksumType", checksumType)
+            object.set("ETag", eTag)
+            object.set("IsLatest", isLatest)
+            object.set("Key", key)
+            object.set("LastModified", lastModified)
+            object.set("Owner", owner)
+            object.set("RestoreStatus", restoreStatus)
+            object.set("Size", size)
+            object.set("StorageClass", storageClass)
+            object.set("VersionId", versionId)
+            return object.value
+        }
+    }
+
     package struct Owner: WireCodable, Sendable, Hashable {
         package var displayName: String?
         package var id: String?
@@ -3553,6 +4355,93 @@ package enum S3Shapes {
             object.set("ExpectedBucketOwner", expectedBucketOwner)
             object.set("NotificationConfiguration", notificationConfiguration)
             object.set("SkipDestinationValidation", skipDestinationValidation)
+            return object.value
+        }
+    }
+
+    package struct PutBucketTaggingRequest: WireCodable, Sendable, Hashable {
+        package var bucket: String
+        package var checksumAlgorithm: String?
+        package var contentMD5: String?
+        package var expectedBucketOwner: String?
+        package var tagging: Tagging
+
+        package init(
+            bucket: String,
+            checksumAlgorithm: String? = nil,
+            contentMD5: String? = nil,
+            expectedBucketOwner: String? = nil,
+            tagging: Tagging
+        ) {
+            self.bucket = bucket
+            self.checksumAlgorithm = checksumAlgorithm
+            self.contentMD5 = contentMD5
+            self.expectedBucketOwner = expectedBucketOwner
+            self.tagging = tagging
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            bucket = try members.required("Bucket")
+            checksumAlgorithm = try members.optional("ChecksumAlgorithm")
+            contentMD5 = try members.optional("ContentMD5")
+            expectedBucketOwner = try members.optional("ExpectedBucketOwner")
+            tagging = try members.required("Tagging")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Bucket", bucket)
+            object.set("ChecksumAlgorithm", checksumAlgorithm)
+            object.set("ContentMD5", contentMD5)
+            object.set("ExpectedBucketOwner", expectedBucketOwner)
+            object.set("Tagging", tagging)
+            return object.value
+        }
+    }
+
+    package struct PutBucketVersioningRequest: WireCodable, Sendable, Hashable {
+        package var bucket: String
+        package var checksumAlgorithm: String?
+        package var contentMD5: String?
+        package var expectedBucketOwner: String?
+        package var mfa: String?
+        package var versioningConfiguration: VersioningConfiguration
+
+        package init(
+            bucket: String,
+            checksumAlgorithm: String? = nil,
+            contentMD5: String? = nil,
+            expectedBucketOwner: String? = nil,
+            mfa: String? = nil,
+            versioningConfiguration: VersioningConfiguration
+        ) {
+            self.bucket = bucket
+            self.checksumAlgorithm = checksumAlgorithm
+            self.contentMD5 = contentMD5
+            self.expectedBucketOwner = expectedBucketOwner
+            self.mfa = mfa
+            self.versioningConfiguration = versioningConfiguration
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            bucket = try members.required("Bucket")
+            checksumAlgorithm = try members.optional("ChecksumAlgorithm")
+            contentMD5 = try members.optional("ContentMD5")
+            expectedBucketOwner = try members.optional("ExpectedBucketOwner")
+            mfa = try members.optional("MFA")
+            versioningConfiguration = try members.required("VersioningConfiguration")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Bucket", bucket)
+            object.set("ChecksumAlgorithm", checksumAlgorithm)
+            object.set("ContentMD5", contentMD5)
+            object.set("ExpectedBucketOwner", expectedBucketOwner)
+            object.set("MFA", mfa)
+            object.set("VersioningConfiguration", versioningConfiguration)
             return object.value
         }
     }
@@ -3929,6 +4818,81 @@ package enum S3Shapes {
         }
     }
 
+    package struct PutObjectTaggingOutput: WireCodable, Sendable, Hashable {
+        package var versionId: String?
+
+        package init(versionId: String? = nil) {
+            self.versionId = versionId
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            versionId = try members.optional("VersionId")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("VersionId", versionId)
+            return object.value
+        }
+    }
+
+    package struct PutObjectTaggingRequest: WireCodable, Sendable, Hashable {
+        package var bucket: String
+        package var checksumAlgorithm: String?
+        package var contentMD5: String?
+        package var expectedBucketOwner: String?
+        package var key: String
+        package var requestPayer: String?
+        package var tagging: Tagging
+        package var versionId: String?
+
+        package init(
+            bucket: String,
+            checksumAlgorithm: String? = nil,
+            contentMD5: String? = nil,
+            expectedBucketOwner: String? = nil,
+            key: String,
+            requestPayer: String? = nil,
+            tagging: Tagging,
+            versionId: String? = nil
+        ) {
+            self.bucket = bucket
+            self.checksumAlgorithm = checksumAlgorithm
+            self.contentMD5 = contentMD5
+            self.expectedBucketOwner = expectedBucketOwner
+            self.key = key
+            self.requestPayer = requestPayer
+            self.tagging = tagging
+            self.versionId = versionId
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            bucket = try members.required("Bucket")
+            checksumAlgorithm = try members.optional("ChecksumAlgorithm")
+            contentMD5 = try members.optional("ContentMD5")
+            expectedBucketOwner = try members.optional("ExpectedBucketOwner")
+            key = try members.required("Key")
+            requestPayer = try members.optional("RequestPayer")
+            tagging = try members.required("Tagging")
+            versionId = try members.optional("VersionId")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Bucket", bucket)
+            object.set("ChecksumAlgorithm", checksumAlgorithm)
+            object.set("ContentMD5", contentMD5)
+            object.set("ExpectedBucketOwner", expectedBucketOwner)
+            object.set("Key", key)
+            object.set("RequestPayer", requestPayer)
+            object.set("Tagging", tagging)
+            object.set("VersionId", versionId)
+            return object.value
+        }
+    }
+
     package struct QueueConfiguration: WireCodable, Sendable, Hashable {
         package var events: [String]
         package var filter: NotificationConfigurationFilter?
@@ -4021,6 +4985,25 @@ package enum S3Shapes {
             var object = WireObject()
             object.set("Key", key)
             object.set("Value", value)
+            return object.value
+        }
+    }
+
+    package struct Tagging: WireCodable, Sendable, Hashable {
+        package var tagSet: [Tag]
+
+        package init(tagSet: [Tag]) {
+            self.tagSet = tagSet
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            tagSet = try members.required("TagSet")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("TagSet", tagSet)
             return object.value
         }
     }
@@ -4451,6 +5434,29 @@ package enum S3Shapes {
             object.set("SSECustomerKey", sseCustomerKey)
             object.set("SSECustomerKeyMD5", sseCustomerKeyMD5)
             object.set("UploadId", uploadId)
+            return object.value
+        }
+    }
+
+    package struct VersioningConfiguration: WireCodable, Sendable, Hashable {
+        package var mfaDelete: String?
+        package var status: String?
+
+        package init(mfaDelete: String? = nil, status: String? = nil) {
+            self.mfaDelete = mfaDelete
+            self.status = status
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            mfaDelete = try members.optional("MFADelete")
+            status = try members.optional("Status")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("MFADelete", mfaDelete)
+            object.set("Status", status)
             return object.value
         }
     }

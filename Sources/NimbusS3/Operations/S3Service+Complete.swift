@@ -46,22 +46,23 @@ extension S3Service {
             headers: upload.headers,
             partsCount: chosen.count
         )
-        let replaced: String?
+        let change: S3Store.Change<String?>
         do {
             let event = objectEvent("ObjectCreated:CompleteMultipartUpload", bucket: record.bucket, key: record.key, record: record, context: context)
-            replaced = committed(try await store.putObject(record, event: event))
+            change = try await store.putObject(record, event: event)
         } catch {
             await discard([blob])
             throw error
         }
         let partBlobs = try await store.removeUpload(input.uploadId) ?? []
-        await discard([replaced] + partBlobs)
+        await discard([committed(change)] + partBlobs)
         let host = context.request.header("Host") ?? "localhost"
         return S3Shapes.CompleteMultipartUploadOutput(
             bucket: input.bucket,
             eTag: eTag,
             key: input.key,
-            location: "http://\(host)/\(input.bucket)/\(FormEncoding.uriEncode(input.key, keepSlash: true))"
+            location: "http://\(host)/\(input.bucket)/\(FormEncoding.uriEncode(input.key, keepSlash: true))",
+            versionId: change.versionID
         )
     }
 

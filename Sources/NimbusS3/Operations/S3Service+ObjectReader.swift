@@ -5,16 +5,7 @@ import NimbusWire
 /// Other services read objects through `ObjectReader` (Lambda code from `S3Bucket`/`S3Key`).
 extension S3Service: ObjectReader {
     package func objectBytes(bucket: String, key: String, versionID: String?, limit: Int) async throws -> [UInt8] {
-        let record = try await readableObject(bucket, key)
-        // Unversioned objects have the version id "null", as in S3.
-        if let versionID, versionID != "null" {
-            throw AWSError(
-                code: "NoSuchVersion",
-                status: 404,
-                message: "The specified version does not exist.",
-                details: ["Key": key, "VersionId": versionID]
-            )
-        }
+        let record = try await readableObject(bucket, key, versionID: versionID)
         guard record.size <= limit else { throw S3Errors.entityTooLarge(record.size, limit: limit) }
         guard let reader = try await blobs.openReader(record.blob) else { throw S3Errors.noSuchKey(key) }
         var bytes: [UInt8] = []
