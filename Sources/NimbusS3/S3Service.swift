@@ -26,11 +26,17 @@ package struct S3Service: ServiceHandler, S3Operations {
     let notifier: NotificationWorker
     let dispatcher: any Dispatcher
     let sequencer = Sequencer()
+    let logger: Logger
+    /// Wakes the lifecycle sweeper (a configuration was put).
+    let lifecycleDoorbell = Doorbell()
+    /// Seconds between lifecycle sweeps.
+    let lifecycleInterval: Int64
 
     /// Migrates the service's tables.
     /// - Parameters:
     ///   - dispatcher: where notifications go (functions, queues, topics by ARN).
     ///   - notificationRetryScale: multiplies notification retry delays (tests shrink them).
+    ///   - lifecycleInterval: seconds between lifecycle sweeps (S3 runs them about daily).
     package init(
         store: any SQLStore,
         blobs: any BlobStore,
@@ -38,7 +44,8 @@ package struct S3Service: ServiceHandler, S3Operations {
         account: AccountContext = AccountContext(),
         clock: any WallClock = SystemWallClock(),
         logger: Logger = Logger(label: "nimbus.s3"),
-        notificationRetryScale: Double = 1
+        notificationRetryScale: Double = 1,
+        lifecycleInterval: Int64 = 60
     )
         async throws
     {
@@ -49,13 +56,18 @@ package struct S3Service: ServiceHandler, S3Operations {
         self.account = account
         self.clock = clock
         self.dispatcher = dispatcher
+        self.logger = logger
+        self.lifecycleInterval = lifecycleInterval
         notifier = NotificationWorker(store: s3Store, dispatcher: dispatcher, clock: clock, logger: logger, retryDelayScale: notificationRetryScale)
     }
 
-    /// Delivers bucket notifications until the task is cancelled; what is pending stays in the
-    /// store for the next start.
-    package func runNotifications() async {
-        await notifier.run()
+    /// Delivers bucket notifications and applies lifecycle rules until the task is cancelled;
+    /// notifications still pending stay in the store for the next start.
+    package func runBackgroundWork() async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await notifier.run() }
+            group.addTask { await runLifecycle() }
+        }
     }
 
     /// Delivers the notifications due now once (tests drive delivery with it).

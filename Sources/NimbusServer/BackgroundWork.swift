@@ -74,7 +74,8 @@ struct TopicDeliveries: Service {
     }
 }
 
-/// S3's background work while the server runs: delivering bucket notifications from the outbox.
+/// S3's background work while the server runs: delivering bucket notifications from the outbox
+/// and applying lifecycle rules.
 /// On shutdown it stops between deliveries; what is pending stays in the store for the next start.
 struct BucketNotifications: Service {
     let s3: S3Service
@@ -82,7 +83,7 @@ struct BucketNotifications: Service {
 
     func run() async throws {
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await s3.runNotifications() }
+            group.addTask { await s3.runBackgroundWork() }
             try? await gracefulShutdown()
             group.cancelAll()
         }

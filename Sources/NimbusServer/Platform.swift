@@ -155,6 +155,7 @@ package struct Platform: Sendable {
             functions: FunctionsEndpoint(lambda: lambda),
             codeDownloads: CodeDownloads(blobs: blobs),
             sns: sns,
+            s3: s3,
             maxBodySize: configuration.maxBodySize
         )
         return Application(

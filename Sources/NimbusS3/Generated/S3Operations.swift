@@ -20,17 +20,28 @@ package protocol S3Operations: Sendable {
         context: RequestContext
     ) async throws -> S3Shapes.CreateMultipartUploadOutput
     func deleteBucket(_ input: S3Shapes.DeleteBucketRequest, context: RequestContext) async throws
+    func deleteBucketCors(_ input: S3Shapes.DeleteBucketCorsRequest, context: RequestContext) async throws
+    func deleteBucketLifecycle(_ input: S3Shapes.DeleteBucketLifecycleRequest, context: RequestContext) async throws
+    func deleteBucketPolicy(_ input: S3Shapes.DeleteBucketPolicyRequest, context: RequestContext) async throws
     func deleteBucketTagging(_ input: S3Shapes.DeleteBucketTaggingRequest, context: RequestContext) async throws
+    func deleteBucketWebsite(_ input: S3Shapes.DeleteBucketWebsiteRequest, context: RequestContext) async throws
     func deleteObject(_ input: S3Shapes.DeleteObjectRequest, context: RequestContext) async throws -> S3Shapes.DeleteObjectOutput
     func deleteObjectTagging(_ input: S3Shapes.DeleteObjectTaggingRequest, context: RequestContext) async throws -> S3Shapes.DeleteObjectTaggingOutput
     func deleteObjects(_ input: S3Shapes.DeleteObjectsRequest, context: RequestContext) async throws -> S3Shapes.DeleteObjectsOutput
+    func getBucketCors(_ input: S3Shapes.GetBucketCorsRequest, context: RequestContext) async throws -> S3Shapes.GetBucketCorsOutput
+    func getBucketLifecycleConfiguration(
+        _ input: S3Shapes.GetBucketLifecycleConfigurationRequest,
+        context: RequestContext
+    ) async throws -> S3Shapes.GetBucketLifecycleConfigurationOutput
     func getBucketLocation(_ input: S3Shapes.GetBucketLocationRequest, context: RequestContext) async throws -> S3Shapes.GetBucketLocationOutput
     func getBucketNotificationConfiguration(
         _ input: S3Shapes.GetBucketNotificationConfigurationRequest,
         context: RequestContext
     ) async throws -> S3Shapes.NotificationConfiguration
+    func getBucketPolicy(_ input: S3Shapes.GetBucketPolicyRequest, context: RequestContext) async throws -> S3Shapes.GetBucketPolicyOutput
     func getBucketTagging(_ input: S3Shapes.GetBucketTaggingRequest, context: RequestContext) async throws -> S3Shapes.GetBucketTaggingOutput
     func getBucketVersioning(_ input: S3Shapes.GetBucketVersioningRequest, context: RequestContext) async throws -> S3Shapes.GetBucketVersioningOutput
+    func getBucketWebsite(_ input: S3Shapes.GetBucketWebsiteRequest, context: RequestContext) async throws -> S3Shapes.GetBucketWebsiteOutput
     func getObject(_ input: S3Shapes.GetObjectRequest, context: RequestContext) async throws -> StreamingOutput<S3Shapes.GetObjectOutput>
     func getObjectAttributes(_ input: S3Shapes.GetObjectAttributesRequest, context: RequestContext) async throws -> S3Shapes.GetObjectAttributesOutput
     func getObjectTagging(_ input: S3Shapes.GetObjectTaggingRequest, context: RequestContext) async throws -> S3Shapes.GetObjectTaggingOutput
@@ -45,9 +56,16 @@ package protocol S3Operations: Sendable {
     func listObjects(_ input: S3Shapes.ListObjectsRequest, context: RequestContext) async throws -> S3Shapes.ListObjectsOutput
     func listObjectsV2(_ input: S3Shapes.ListObjectsV2Request, context: RequestContext) async throws -> S3Shapes.ListObjectsV2Output
     func listParts(_ input: S3Shapes.ListPartsRequest, context: RequestContext) async throws -> S3Shapes.ListPartsOutput
+    func putBucketCors(_ input: S3Shapes.PutBucketCorsRequest, context: RequestContext) async throws
+    func putBucketLifecycleConfiguration(
+        _ input: S3Shapes.PutBucketLifecycleConfigurationRequest,
+        context: RequestContext
+    ) async throws -> S3Shapes.PutBucketLifecycleConfigurationOutput
     func putBucketNotificationConfiguration(_ input: S3Shapes.PutBucketNotificationConfigurationRequest, context: RequestContext) async throws
+    func putBucketPolicy(_ input: S3Shapes.PutBucketPolicyRequest, context: RequestContext) async throws
     func putBucketTagging(_ input: S3Shapes.PutBucketTaggingRequest, context: RequestContext) async throws
     func putBucketVersioning(_ input: S3Shapes.PutBucketVersioningRequest, context: RequestContext) async throws
+    func putBucketWebsite(_ input: S3Shapes.PutBucketWebsiteRequest, context: RequestContext) async throws
     func putObject(_ input: S3Shapes.PutObjectRequest, context: RequestContext) async throws -> S3Shapes.PutObjectOutput
     func putObjectTagging(_ input: S3Shapes.PutObjectTaggingRequest, context: RequestContext) async throws -> S3Shapes.PutObjectTaggingOutput
     func uploadPart(_ input: S3Shapes.UploadPartRequest, context: RequestContext) async throws -> S3Shapes.UploadPartOutput
@@ -59,10 +77,12 @@ extension S3Operations {
     package var implementedOperations: Set<String> {
         [
             "AbortMultipartUpload", "CompleteMultipartUpload", "CopyObject", "CreateBucket", "CreateMultipartUpload", "DeleteBucket",
-            "DeleteBucketTagging", "DeleteObject", "DeleteObjectTagging", "DeleteObjects", "GetBucketLocation", "GetBucketNotificationConfiguration",
-            "GetBucketTagging", "GetBucketVersioning", "GetObject", "GetObjectAttributes", "GetObjectTagging", "HeadBucket", "HeadObject",
-            "ListBuckets", "ListMultipartUploads", "ListObjectVersions", "ListObjects", "ListObjectsV2", "ListParts",
-            "PutBucketNotificationConfiguration", "PutBucketTagging", "PutBucketVersioning", "PutObject", "PutObjectTagging", "UploadPart",
+            "DeleteBucketCors", "DeleteBucketLifecycle", "DeleteBucketPolicy", "DeleteBucketTagging", "DeleteBucketWebsite", "DeleteObject",
+            "DeleteObjectTagging", "DeleteObjects", "GetBucketCors", "GetBucketLifecycleConfiguration", "GetBucketLocation",
+            "GetBucketNotificationConfiguration", "GetBucketPolicy", "GetBucketTagging", "GetBucketVersioning", "GetBucketWebsite", "GetObject",
+            "GetObjectAttributes", "GetObjectTagging", "HeadBucket", "HeadObject", "ListBuckets", "ListMultipartUploads", "ListObjectVersions",
+            "ListObjects", "ListObjectsV2", "ListParts", "PutBucketCors", "PutBucketLifecycleConfiguration", "PutBucketNotificationConfiguration",
+            "PutBucketPolicy", "PutBucketTagging", "PutBucketVersioning", "PutBucketWebsite", "PutObject", "PutObjectTagging", "UploadPart",
             "UploadPartCopy",
         ]
     }
@@ -89,9 +109,25 @@ extension S3Operations {
             let input = try call.decodeInput(S3Shapes.DeleteBucketRequest.self)
             try await deleteBucket(input, context: call.context)
             return .empty
+        case "DeleteBucketCors":
+            let input = try call.decodeInput(S3Shapes.DeleteBucketCorsRequest.self)
+            try await deleteBucketCors(input, context: call.context)
+            return .empty
+        case "DeleteBucketLifecycle":
+            let input = try call.decodeInput(S3Shapes.DeleteBucketLifecycleRequest.self)
+            try await deleteBucketLifecycle(input, context: call.context)
+            return .empty
+        case "DeleteBucketPolicy":
+            let input = try call.decodeInput(S3Shapes.DeleteBucketPolicyRequest.self)
+            try await deleteBucketPolicy(input, context: call.context)
+            return .empty
         case "DeleteBucketTagging":
             let input = try call.decodeInput(S3Shapes.DeleteBucketTaggingRequest.self)
             try await deleteBucketTagging(input, context: call.context)
+            return .empty
+        case "DeleteBucketWebsite":
+            let input = try call.decodeInput(S3Shapes.DeleteBucketWebsiteRequest.self)
+            try await deleteBucketWebsite(input, context: call.context)
             return .empty
         case "DeleteObject":
             let input = try call.decodeInput(S3Shapes.DeleteObjectRequest.self)
@@ -102,18 +138,30 @@ extension S3Operations {
         case "DeleteObjects":
             let input = try call.decodeInput(S3Shapes.DeleteObjectsRequest.self)
             return call.encodeOutput(try await deleteObjects(input, context: call.context))
+        case "GetBucketCors":
+            let input = try call.decodeInput(S3Shapes.GetBucketCorsRequest.self)
+            return call.encodeOutput(try await getBucketCors(input, context: call.context))
+        case "GetBucketLifecycleConfiguration":
+            let input = try call.decodeInput(S3Shapes.GetBucketLifecycleConfigurationRequest.self)
+            return call.encodeOutput(try await getBucketLifecycleConfiguration(input, context: call.context))
         case "GetBucketLocation":
             let input = try call.decodeInput(S3Shapes.GetBucketLocationRequest.self)
             return call.encodeOutput(try await getBucketLocation(input, context: call.context))
         case "GetBucketNotificationConfiguration":
             let input = try call.decodeInput(S3Shapes.GetBucketNotificationConfigurationRequest.self)
             return call.encodeOutput(try await getBucketNotificationConfiguration(input, context: call.context))
+        case "GetBucketPolicy":
+            let input = try call.decodeInput(S3Shapes.GetBucketPolicyRequest.self)
+            return call.encodeOutput(try await getBucketPolicy(input, context: call.context))
         case "GetBucketTagging":
             let input = try call.decodeInput(S3Shapes.GetBucketTaggingRequest.self)
             return call.encodeOutput(try await getBucketTagging(input, context: call.context))
         case "GetBucketVersioning":
             let input = try call.decodeInput(S3Shapes.GetBucketVersioningRequest.self)
             return call.encodeOutput(try await getBucketVersioning(input, context: call.context))
+        case "GetBucketWebsite":
+            let input = try call.decodeInput(S3Shapes.GetBucketWebsiteRequest.self)
+            return call.encodeOutput(try await getBucketWebsite(input, context: call.context))
         case "GetObject":
             let input = try call.decodeInput(S3Shapes.GetObjectRequest.self)
             return call.encodeStreamingOutput(try await getObject(input, context: call.context))
@@ -147,9 +195,20 @@ extension S3Operations {
         case "ListParts":
             let input = try call.decodeInput(S3Shapes.ListPartsRequest.self)
             return call.encodeOutput(try await listParts(input, context: call.context))
+        case "PutBucketCors":
+            let input = try call.decodeInput(S3Shapes.PutBucketCorsRequest.self)
+            try await putBucketCors(input, context: call.context)
+            return .empty
+        case "PutBucketLifecycleConfiguration":
+            let input = try call.decodeInput(S3Shapes.PutBucketLifecycleConfigurationRequest.self)
+            return call.encodeOutput(try await putBucketLifecycleConfiguration(input, context: call.context))
         case "PutBucketNotificationConfiguration":
             let input = try call.decodeInput(S3Shapes.PutBucketNotificationConfigurationRequest.self)
             try await putBucketNotificationConfiguration(input, context: call.context)
+            return .empty
+        case "PutBucketPolicy":
+            let input = try call.decodeInput(S3Shapes.PutBucketPolicyRequest.self)
+            try await putBucketPolicy(input, context: call.context)
             return .empty
         case "PutBucketTagging":
             let input = try call.decodeInput(S3Shapes.PutBucketTaggingRequest.self)
@@ -158,6 +217,10 @@ extension S3Operations {
         case "PutBucketVersioning":
             let input = try call.decodeInput(S3Shapes.PutBucketVersioningRequest.self)
             try await putBucketVersioning(input, context: call.context)
+            return .empty
+        case "PutBucketWebsite":
+            let input = try call.decodeInput(S3Shapes.PutBucketWebsiteRequest.self)
+            try await putBucketWebsite(input, context: call.context)
             return .empty
         case "PutObject":
             let input = try call.decodeInput(S3Shapes.PutObjectRequest.self)

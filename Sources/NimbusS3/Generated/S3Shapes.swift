@@ -5,6 +5,25 @@ package import NimbusWire
 
 /// Shapes of the s3 operations Nimbus implements, from botocore's model.
 package enum S3Shapes {
+    package struct AbortIncompleteMultipartUpload: WireCodable, Sendable, Hashable {
+        package var daysAfterInitiation: Int?
+
+        package init(daysAfterInitiation: Int? = nil) {
+            self.daysAfterInitiation = daysAfterInitiation
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            daysAfterInitiation = try members.optional("DaysAfterInitiation")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("DaysAfterInitiation", daysAfterInitiation)
+            return object.value
+        }
+    }
+
     package struct AbortMultipartUploadOutput: WireCodable, Sendable, Hashable {
         package var requestCharged: String?
 
@@ -120,6 +139,90 @@ package enum S3Shapes {
             var object = WireObject()
             object.set("DataRedundancy", dataRedundancy)
             object.set("Type", type)
+            return object.value
+        }
+    }
+
+    package struct BucketLifecycleConfiguration: WireCodable, Sendable, Hashable {
+        package var rules: [LifecycleRule]
+
+        package init(rules: [LifecycleRule]) {
+            self.rules = rules
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            rules = try members.required("Rules")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Rules", rules)
+            return object.value
+        }
+    }
+
+    package struct CORSConfiguration: WireCodable, Sendable, Hashable {
+        package var corsRules: [CORSRule]
+
+        package init(corsRules: [CORSRule]) {
+            self.corsRules = corsRules
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            corsRules = try members.required("CORSRules")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("CORSRules", corsRules)
+            return object.value
+        }
+    }
+
+    package struct CORSRule: WireCodable, Sendable, Hashable {
+        package var allowedHeaders: [String]?
+        package var allowedMethods: [String]
+        package var allowedOrigins: [String]
+        package var exposeHeaders: [String]?
+        package var id: String?
+        package var maxAgeSeconds: Int?
+
+        package init(
+            allowedHeaders: [String]? = nil,
+            allowedMethods: [String],
+            allowedOrigins: [String],
+            exposeHeaders: [String]? = nil,
+            id: String? = nil,
+            maxAgeSeconds: Int? = nil
+        ) {
+            self.allowedHeaders = allowedHeaders
+            self.allowedMethods = allowedMethods
+            self.allowedOrigins = allowedOrigins
+            self.exposeHeaders = exposeHeaders
+            self.id = id
+            self.maxAgeSeconds = maxAgeSeconds
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            allowedHeaders = try members.optional("AllowedHeaders")
+            allowedMethods = try members.required("AllowedMethods")
+            allowedOrigins = try members.required("AllowedOrigins")
+            exposeHeaders = try members.optional("ExposeHeaders")
+            id = try members.optional("ID")
+            maxAgeSeconds = try members.optional("MaxAgeSeconds")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("AllowedHeaders", allowedHeaders)
+            object.set("AllowedMethods", allowedMethods)
+            object.set("AllowedOrigins", allowedOrigins)
+            object.set("ExposeHeaders", exposeHeaders)
+            object.set("ID", id)
+            object.set("MaxAgeSeconds", maxAgeSeconds)
             return object.value
         }
     }
@@ -557,6 +660,29 @@ package enum S3Shapes {
             object.set("ChecksumXXHASH64", checksumXXHASH64)
             object.set("ETag", eTag)
             object.set("PartNumber", partNumber)
+            return object.value
+        }
+    }
+
+    package struct Condition: WireCodable, Sendable, Hashable {
+        package var httpErrorCodeReturnedEquals: String?
+        package var keyPrefixEquals: String?
+
+        package init(httpErrorCodeReturnedEquals: String? = nil, keyPrefixEquals: String? = nil) {
+            self.httpErrorCodeReturnedEquals = httpErrorCodeReturnedEquals
+            self.keyPrefixEquals = keyPrefixEquals
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            httpErrorCodeReturnedEquals = try members.optional("HttpErrorCodeReturnedEquals")
+            keyPrefixEquals = try members.optional("KeyPrefixEquals")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("HttpErrorCodeReturnedEquals", httpErrorCodeReturnedEquals)
+            object.set("KeyPrefixEquals", keyPrefixEquals)
             return object.value
         }
     }
@@ -1425,6 +1551,75 @@ package enum S3Shapes {
         }
     }
 
+    package struct DeleteBucketCorsRequest: WireCodable, Sendable, Hashable {
+        package var bucket: String
+        package var expectedBucketOwner: String?
+
+        package init(bucket: String, expectedBucketOwner: String? = nil) {
+            self.bucket = bucket
+            self.expectedBucketOwner = expectedBucketOwner
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            bucket = try members.required("Bucket")
+            expectedBucketOwner = try members.optional("ExpectedBucketOwner")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Bucket", bucket)
+            object.set("ExpectedBucketOwner", expectedBucketOwner)
+            return object.value
+        }
+    }
+
+    package struct DeleteBucketLifecycleRequest: WireCodable, Sendable, Hashable {
+        package var bucket: String
+        package var expectedBucketOwner: String?
+
+        package init(bucket: String, expectedBucketOwner: String? = nil) {
+            self.bucket = bucket
+            self.expectedBucketOwner = expectedBucketOwner
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            bucket = try members.required("Bucket")
+            expectedBucketOwner = try members.optional("ExpectedBucketOwner")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Bucket", bucket)
+            object.set("ExpectedBucketOwner", expectedBucketOwner)
+            return object.value
+        }
+    }
+
+    package struct DeleteBucketPolicyRequest: WireCodable, Sendable, Hashable {
+        package var bucket: String
+        package var expectedBucketOwner: String?
+
+        package init(bucket: String, expectedBucketOwner: String? = nil) {
+            self.bucket = bucket
+            self.expectedBucketOwner = expectedBucketOwner
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            bucket = try members.required("Bucket")
+            expectedBucketOwner = try members.optional("ExpectedBucketOwner")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Bucket", bucket)
+            object.set("ExpectedBucketOwner", expectedBucketOwner)
+            return object.value
+        }
+    }
+
     package struct DeleteBucketRequest: WireCodable, Sendable, Hashable {
         package var bucket: String
         package var expectedBucketOwner: String?
@@ -1449,6 +1644,29 @@ package enum S3Shapes {
     }
 
     package struct DeleteBucketTaggingRequest: WireCodable, Sendable, Hashable {
+        package var bucket: String
+        package var expectedBucketOwner: String?
+
+        package init(bucket: String, expectedBucketOwner: String? = nil) {
+            self.bucket = bucket
+            self.expectedBucketOwner = expectedBucketOwner
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            bucket = try members.required("Bucket")
+            expectedBucketOwner = try members.optional("ExpectedBucketOwner")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Bucket", bucket)
+            object.set("ExpectedBucketOwner", expectedBucketOwner)
+            return object.value
+        }
+    }
+
+    package struct DeleteBucketWebsiteRequest: WireCodable, Sendable, Hashable {
         package var bucket: String
         package var expectedBucketOwner: String?
 
@@ -1789,6 +2007,25 @@ package enum S3Shapes {
         }
     }
 
+    package struct ErrorDocument: WireCodable, Sendable, Hashable {
+        package var key: String
+
+        package init(key: String) {
+            self.key = key
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            key = try members.required("Key")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Key", key)
+            return object.value
+        }
+    }
+
     package struct EventBridgeConfiguration: WireCodable, Sendable, Hashable {
         package init() {}
 
@@ -1820,6 +2057,94 @@ package enum S3Shapes {
             var object = WireObject()
             object.set("Name", name)
             object.set("Value", value)
+            return object.value
+        }
+    }
+
+    package struct GetBucketCorsOutput: WireCodable, Sendable, Hashable {
+        package var corsRules: [CORSRule]?
+
+        package init(corsRules: [CORSRule]? = nil) {
+            self.corsRules = corsRules
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            corsRules = try members.optional("CORSRules")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("CORSRules", corsRules)
+            return object.value
+        }
+    }
+
+    package struct GetBucketCorsRequest: WireCodable, Sendable, Hashable {
+        package var bucket: String
+        package var expectedBucketOwner: String?
+
+        package init(bucket: String, expectedBucketOwner: String? = nil) {
+            self.bucket = bucket
+            self.expectedBucketOwner = expectedBucketOwner
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            bucket = try members.required("Bucket")
+            expectedBucketOwner = try members.optional("ExpectedBucketOwner")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Bucket", bucket)
+            object.set("ExpectedBucketOwner", expectedBucketOwner)
+            return object.value
+        }
+    }
+
+    package struct GetBucketLifecycleConfigurationOutput: WireCodable, Sendable, Hashable {
+        package var rules: [LifecycleRule]?
+        package var transitionDefaultMinimumObjectSize: String?
+
+        package init(rules: [LifecycleRule]? = nil, transitionDefaultMinimumObjectSize: String? = nil) {
+            self.rules = rules
+            self.transitionDefaultMinimumObjectSize = transitionDefaultMinimumObjectSize
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            rules = try members.optional("Rules")
+            transitionDefaultMinimumObjectSize = try members.optional("TransitionDefaultMinimumObjectSize")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Rules", rules)
+            object.set("TransitionDefaultMinimumObjectSize", transitionDefaultMinimumObjectSize)
+            return object.value
+        }
+    }
+
+    package struct GetBucketLifecycleConfigurationRequest: WireCodable, Sendable, Hashable {
+        package var bucket: String
+        package var expectedBucketOwner: String?
+
+        package init(bucket: String, expectedBucketOwner: String? = nil) {
+            self.bucket = bucket
+            self.expectedBucketOwner = expectedBucketOwner
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            bucket = try members.required("Bucket")
+            expectedBucketOwner = try members.optional("ExpectedBucketOwner")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Bucket", bucket)
+            object.set("ExpectedBucketOwner", expectedBucketOwner)
             return object.value
         }
     }
@@ -1867,6 +2192,48 @@ package enum S3Shapes {
     }
 
     package struct GetBucketNotificationConfigurationRequest: WireCodable, Sendable, Hashable {
+        package var bucket: String
+        package var expectedBucketOwner: String?
+
+        package init(bucket: String, expectedBucketOwner: String? = nil) {
+            self.bucket = bucket
+            self.expectedBucketOwner = expectedBucketOwner
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            bucket = try members.required("Bucket")
+            expectedBucketOwner = try members.optional("ExpectedBucketOwner")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Bucket", bucket)
+            object.set("ExpectedBucketOwner", expectedBucketOwner)
+            return object.value
+        }
+    }
+
+    package struct GetBucketPolicyOutput: WireCodable, Sendable, Hashable {
+        package var policy: String?
+
+        package init(policy: String? = nil) {
+            self.policy = policy
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            policy = try members.optional("Policy")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Policy", policy)
+            return object.value
+        }
+    }
+
+    package struct GetBucketPolicyRequest: WireCodable, Sendable, Hashable {
         package var bucket: String
         package var expectedBucketOwner: String?
 
@@ -1955,6 +2322,65 @@ package enum S3Shapes {
     }
 
     package struct GetBucketVersioningRequest: WireCodable, Sendable, Hashable {
+        package var bucket: String
+        package var expectedBucketOwner: String?
+
+        package init(bucket: String, expectedBucketOwner: String? = nil) {
+            self.bucket = bucket
+            self.expectedBucketOwner = expectedBucketOwner
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            bucket = try members.required("Bucket")
+            expectedBucketOwner = try members.optional("ExpectedBucketOwner")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Bucket", bucket)
+            object.set("ExpectedBucketOwner", expectedBucketOwner)
+            return object.value
+        }
+    }
+
+    package struct GetBucketWebsiteOutput: WireCodable, Sendable, Hashable {
+        package var errorDocument: ErrorDocument?
+        package var indexDocument: IndexDocument?
+        package var redirectAllRequestsTo: RedirectAllRequestsTo?
+        package var routingRules: [RoutingRule]?
+
+        package init(
+            errorDocument: ErrorDocument? = nil,
+            indexDocument: IndexDocument? = nil,
+            redirectAllRequestsTo: RedirectAllRequestsTo? = nil,
+            routingRules: [RoutingRule]? = nil
+        ) {
+            self.errorDocument = errorDocument
+            self.indexDocument = indexDocument
+            self.redirectAllRequestsTo = redirectAllRequestsTo
+            self.routingRules = routingRules
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            errorDocument = try members.optional("ErrorDocument")
+            indexDocument = try members.optional("IndexDocument")
+            redirectAllRequestsTo = try members.optional("RedirectAllRequestsTo")
+            routingRules = try members.optional("RoutingRules")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("ErrorDocument", errorDocument)
+            object.set("IndexDocument", indexDocument)
+            object.set("RedirectAllRequestsTo", redirectAllRequestsTo)
+            object.set("RoutingRules", routingRules)
+            return object.value
+        }
+    }
+
+    package struct GetBucketWebsiteRequest: WireCodable, Sendable, Hashable {
         package var bucket: String
         package var expectedBucketOwner: String?
 
@@ -2981,6 +3407,25 @@ package enum S3Shapes {
         }
     }
 
+    package struct IndexDocument: WireCodable, Sendable, Hashable {
+        package var suffix: String
+
+        package init(suffix: String) {
+            self.suffix = suffix
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            suffix = try members.required("Suffix")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Suffix", suffix)
+            return object.value
+        }
+    }
+
     package struct Initiator: WireCodable, Sendable, Hashable {
         package var displayName: String?
         package var id: String?
@@ -3031,6 +3476,166 @@ package enum S3Shapes {
             object.set("Filter", filter)
             object.set("Id", id)
             object.set("LambdaFunctionArn", lambdaFunctionArn)
+            return object.value
+        }
+    }
+
+    package struct LifecycleExpiration: WireCodable, Sendable, Hashable {
+        package var date: Date?
+        package var days: Int?
+        package var expiredObjectDeleteMarker: Bool?
+
+        package init(date: Date? = nil, days: Int? = nil, expiredObjectDeleteMarker: Bool? = nil) {
+            self.date = date
+            self.days = days
+            self.expiredObjectDeleteMarker = expiredObjectDeleteMarker
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            date = try members.optional("Date")
+            days = try members.optional("Days")
+            expiredObjectDeleteMarker = try members.optional("ExpiredObjectDeleteMarker")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Date", date)
+            object.set("Days", days)
+            object.set("ExpiredObjectDeleteMarker", expiredObjectDeleteMarker)
+            return object.value
+        }
+    }
+
+    package struct LifecycleRule: WireCodable, Sendable, Hashable {
+        package var abortIncompleteMultipartUpload: AbortIncompleteMultipartUpload?
+        package var expiration: LifecycleExpiration?
+        package var filter: LifecycleRuleFilter?
+        package var id: String?
+        package var noncurrentVersionExpiration: NoncurrentVersionExpiration?
+        package var noncurrentVersionTransitions: [NoncurrentVersionTransition]?
+        package var prefix: String?
+        package var status: String
+        package var transitions: [Transition]?
+
+        package init(
+            abortIncompleteMultipartUpload: AbortIncompleteMultipartUpload? = nil,
+            expiration: LifecycleExpiration? = nil,
+            filter: LifecycleRuleFilter? = nil,
+            id: String? = nil,
+            noncurrentVersionExpiration: NoncurrentVersionExpiration? = nil,
+            noncurrentVersionTransitions: [NoncurrentVersionTransition]? = nil,
+            prefix: String? = nil,
+            status: String,
+            transitions: [Transition]? = nil
+        ) {
+            self.abortIncompleteMultipartUpload = abortIncompleteMultipartUpload
+            self.expiration = expiration
+            self.filter = filter
+            self.id = id
+            self.noncurrentVersionExpiration = noncurrentVersionExpiration
+            self.noncurrentVersionTransitions = noncurrentVersionTransitions
+            self.prefix = prefix
+            self.status = status
+            self.transitions = transitions
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            abortIncompleteMultipartUpload = try members.optional("AbortIncompleteMultipartUpload")
+            expiration = try members.optional("Expiration")
+            filter = try members.optional("Filter")
+            id = try members.optional("ID")
+            noncurrentVersionExpiration = try members.optional("NoncurrentVersionExpiration")
+            noncurrentVersionTransitions = try members.optional("NoncurrentVersionTransitions")
+            prefix = try members.optional("Prefix")
+            status = try members.required("Status")
+            transitions = try members.optional("Transitions")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("AbortIncompleteMultipartUpload", abortIncompleteMultipartUpload)
+            object.set("Expiration", expiration)
+            object.set("Filter", filter)
+            object.set("ID", id)
+            object.set("NoncurrentVersionExpiration", noncurrentVersionExpiration)
+            object.set("NoncurrentVersionTransitions", noncurrentVersionTransitions)
+            object.set("Prefix", prefix)
+            object.set("Status", status)
+            object.set("Transitions", transitions)
+            return object.value
+        }
+    }
+
+    package struct LifecycleRuleAndOperator: WireCodable, Sendable, Hashable {
+        package var objectSizeGreaterThan: Int64?
+        package var objectSizeLessThan: Int64?
+        package var prefix: String?
+        package var tags: [Tag]?
+
+        package init(objectSizeGreaterThan: Int64? = nil, objectSizeLessThan: Int64? = nil, prefix: String? = nil, tags: [Tag]? = nil) {
+            self.objectSizeGreaterThan = objectSizeGreaterThan
+            self.objectSizeLessThan = objectSizeLessThan
+            self.prefix = prefix
+            self.tags = tags
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            objectSizeGreaterThan = try members.optional("ObjectSizeGreaterThan")
+            objectSizeLessThan = try members.optional("ObjectSizeLessThan")
+            prefix = try members.optional("Prefix")
+            tags = try members.optional("Tags")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("ObjectSizeGreaterThan", objectSizeGreaterThan)
+            object.set("ObjectSizeLessThan", objectSizeLessThan)
+            object.set("Prefix", prefix)
+            object.set("Tags", tags)
+            return object.value
+        }
+    }
+
+    package struct LifecycleRuleFilter: WireCodable, Sendable, Hashable {
+        package var and: LifecycleRuleAndOperator?
+        package var objectSizeGreaterThan: Int64?
+        package var objectSizeLessThan: Int64?
+        package var prefix: String?
+        package var tag: Tag?
+
+        package init(
+            and: LifecycleRuleAndOperator? = nil,
+            objectSizeGreaterThan: Int64? = nil,
+            objectSizeLessThan: Int64? = nil,
+            prefix: String? = nil,
+            tag: Tag? = nil
+        ) {
+            self.and = and
+            self.objectSizeGreaterThan = objectSizeGreaterThan
+            self.objectSizeLessThan = objectSizeLessThan
+            self.prefix = prefix
+            self.tag = tag
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            and = try members.optional("And")
+            objectSizeGreaterThan = try members.optional("ObjectSizeGreaterThan")
+            objectSizeLessThan = try members.optional("ObjectSizeLessThan")
+            prefix = try members.optional("Prefix")
+            tag = try members.optional("Tag")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("And", and)
+            object.set("ObjectSizeGreaterThan", objectSizeGreaterThan)
+            object.set("ObjectSizeLessThan", objectSizeLessThan)
+            object.set("Prefix", prefix)
+            object.set("Tag", tag)
             return object.value
         }
     }
@@ -3916,6 +4521,56 @@ package enum S3Shapes {
         }
     }
 
+    package struct NoncurrentVersionExpiration: WireCodable, Sendable, Hashable {
+        package var newerNoncurrentVersions: Int?
+        package var noncurrentDays: Int?
+
+        package init(newerNoncurrentVersions: Int? = nil, noncurrentDays: Int? = nil) {
+            self.newerNoncurrentVersions = newerNoncurrentVersions
+            self.noncurrentDays = noncurrentDays
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            newerNoncurrentVersions = try members.optional("NewerNoncurrentVersions")
+            noncurrentDays = try members.optional("NoncurrentDays")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("NewerNoncurrentVersions", newerNoncurrentVersions)
+            object.set("NoncurrentDays", noncurrentDays)
+            return object.value
+        }
+    }
+
+    package struct NoncurrentVersionTransition: WireCodable, Sendable, Hashable {
+        package var newerNoncurrentVersions: Int?
+        package var noncurrentDays: Int?
+        package var storageClass: String?
+
+        package init(newerNoncurrentVersions: Int? = nil, noncurrentDays: Int? = nil, storageClass: String? = nil) {
+            self.newerNoncurrentVersions = newerNoncurrentVersions
+            self.noncurrentDays = noncurrentDays
+            self.storageClass = storageClass
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            newerNoncurrentVersions = try members.optional("NewerNoncurrentVersions")
+            noncurrentDays = try members.optional("NoncurrentDays")
+            storageClass = try members.optional("StorageClass")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("NewerNoncurrentVersions", newerNoncurrentVersions)
+            object.set("NoncurrentDays", noncurrentDays)
+            object.set("StorageClass", storageClass)
+            return object.value
+        }
+    }
+
     package struct NotificationConfiguration: WireCodable, Sendable, Hashable {
         package var eventBridgeConfiguration: EventBridgeConfiguration?
         package var lambdaFunctionConfigurations: [LambdaFunctionConfiguration]?
@@ -4323,6 +4978,107 @@ package enum S3Shapes {
         }
     }
 
+    package struct PutBucketCorsRequest: WireCodable, Sendable, Hashable {
+        package var bucket: String
+        package var corsConfiguration: CORSConfiguration
+        package var checksumAlgorithm: String?
+        package var contentMD5: String?
+        package var expectedBucketOwner: String?
+
+        package init(
+            bucket: String,
+            corsConfiguration: CORSConfiguration,
+            checksumAlgorithm: String? = nil,
+            contentMD5: String? = nil,
+            expectedBucketOwner: String? = nil
+        ) {
+            self.bucket = bucket
+            self.corsConfiguration = corsConfiguration
+            self.checksumAlgorithm = checksumAlgorithm
+            self.contentMD5 = contentMD5
+            self.expectedBucketOwner = expectedBucketOwner
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            bucket = try members.required("Bucket")
+            corsConfiguration = try members.required("CORSConfiguration")
+            checksumAlgorithm = try members.optional("ChecksumAlgorithm")
+            contentMD5 = try members.optional("ContentMD5")
+            expectedBucketOwner = try members.optional("ExpectedBucketOwner")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Bucket", bucket)
+            object.set("CORSConfiguration", corsConfiguration)
+            object.set("ChecksumAlgorithm", checksumAlgorithm)
+            object.set("ContentMD5", contentMD5)
+            object.set("ExpectedBucketOwner", expectedBucketOwner)
+            return object.value
+        }
+    }
+
+    package struct PutBucketLifecycleConfigurationOutput: WireCodable, Sendable, Hashable {
+        package var transitionDefaultMinimumObjectSize: String?
+
+        package init(transitionDefaultMinimumObjectSize: String? = nil) {
+            self.transitionDefaultMinimumObjectSize = transitionDefaultMinimumObjectSize
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            transitionDefaultMinimumObjectSize = try members.optional("TransitionDefaultMinimumObjectSize")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("TransitionDefaultMinimumObjectSize", transitionDefaultMinimumObjectSize)
+            return object.value
+        }
+    }
+
+    package struct PutBucketLifecycleConfigurationRequest: WireCodable, Sendable, Hashable {
+        package var bucket: String
+        package var checksumAlgorithm: String?
+        package var expectedBucketOwner: String?
+        package var lifecycleConfiguration: BucketLifecycleConfiguration?
+        package var transitionDefaultMinimumObjectSize: String?
+
+        package init(
+            bucket: String,
+            checksumAlgorithm: String? = nil,
+            expectedBucketOwner: String? = nil,
+            lifecycleConfiguration: BucketLifecycleConfiguration? = nil,
+            transitionDefaultMinimumObjectSize: String? = nil
+        ) {
+            self.bucket = bucket
+            self.checksumAlgorithm = checksumAlgorithm
+            self.expectedBucketOwner = expectedBucketOwner
+            self.lifecycleConfiguration = lifecycleConfiguration
+            self.transitionDefaultMinimumObjectSize = transitionDefaultMinimumObjectSize
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            bucket = try members.required("Bucket")
+            checksumAlgorithm = try members.optional("ChecksumAlgorithm")
+            expectedBucketOwner = try members.optional("ExpectedBucketOwner")
+            lifecycleConfiguration = try members.optional("LifecycleConfiguration")
+            transitionDefaultMinimumObjectSize = try members.optional("TransitionDefaultMinimumObjectSize")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Bucket", bucket)
+            object.set("ChecksumAlgorithm", checksumAlgorithm)
+            object.set("ExpectedBucketOwner", expectedBucketOwner)
+            object.set("LifecycleConfiguration", lifecycleConfiguration)
+            object.set("TransitionDefaultMinimumObjectSize", transitionDefaultMinimumObjectSize)
+            return object.value
+        }
+    }
+
     package struct PutBucketNotificationConfigurationRequest: WireCodable, Sendable, Hashable {
         package var bucket: String
         package var expectedBucketOwner: String?
@@ -4355,6 +5111,52 @@ package enum S3Shapes {
             object.set("ExpectedBucketOwner", expectedBucketOwner)
             object.set("NotificationConfiguration", notificationConfiguration)
             object.set("SkipDestinationValidation", skipDestinationValidation)
+            return object.value
+        }
+    }
+
+    package struct PutBucketPolicyRequest: WireCodable, Sendable, Hashable {
+        package var bucket: String
+        package var checksumAlgorithm: String?
+        package var confirmRemoveSelfBucketAccess: Bool?
+        package var contentMD5: String?
+        package var expectedBucketOwner: String?
+        package var policy: String
+
+        package init(
+            bucket: String,
+            checksumAlgorithm: String? = nil,
+            confirmRemoveSelfBucketAccess: Bool? = nil,
+            contentMD5: String? = nil,
+            expectedBucketOwner: String? = nil,
+            policy: String
+        ) {
+            self.bucket = bucket
+            self.checksumAlgorithm = checksumAlgorithm
+            self.confirmRemoveSelfBucketAccess = confirmRemoveSelfBucketAccess
+            self.contentMD5 = contentMD5
+            self.expectedBucketOwner = expectedBucketOwner
+            self.policy = policy
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            bucket = try members.required("Bucket")
+            checksumAlgorithm = try members.optional("ChecksumAlgorithm")
+            confirmRemoveSelfBucketAccess = try members.optional("ConfirmRemoveSelfBucketAccess")
+            contentMD5 = try members.optional("ContentMD5")
+            expectedBucketOwner = try members.optional("ExpectedBucketOwner")
+            policy = try members.required("Policy")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Bucket", bucket)
+            object.set("ChecksumAlgorithm", checksumAlgorithm)
+            object.set("ConfirmRemoveSelfBucketAccess", confirmRemoveSelfBucketAccess)
+            object.set("ContentMD5", contentMD5)
+            object.set("ExpectedBucketOwner", expectedBucketOwner)
+            object.set("Policy", policy)
             return object.value
         }
     }
@@ -4442,6 +5244,47 @@ package enum S3Shapes {
             object.set("ExpectedBucketOwner", expectedBucketOwner)
             object.set("MFA", mfa)
             object.set("VersioningConfiguration", versioningConfiguration)
+            return object.value
+        }
+    }
+
+    package struct PutBucketWebsiteRequest: WireCodable, Sendable, Hashable {
+        package var bucket: String
+        package var checksumAlgorithm: String?
+        package var contentMD5: String?
+        package var expectedBucketOwner: String?
+        package var websiteConfiguration: WebsiteConfiguration
+
+        package init(
+            bucket: String,
+            checksumAlgorithm: String? = nil,
+            contentMD5: String? = nil,
+            expectedBucketOwner: String? = nil,
+            websiteConfiguration: WebsiteConfiguration
+        ) {
+            self.bucket = bucket
+            self.checksumAlgorithm = checksumAlgorithm
+            self.contentMD5 = contentMD5
+            self.expectedBucketOwner = expectedBucketOwner
+            self.websiteConfiguration = websiteConfiguration
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            bucket = try members.required("Bucket")
+            checksumAlgorithm = try members.optional("ChecksumAlgorithm")
+            contentMD5 = try members.optional("ContentMD5")
+            expectedBucketOwner = try members.optional("ExpectedBucketOwner")
+            websiteConfiguration = try members.required("WebsiteConfiguration")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Bucket", bucket)
+            object.set("ChecksumAlgorithm", checksumAlgorithm)
+            object.set("ContentMD5", contentMD5)
+            object.set("ExpectedBucketOwner", expectedBucketOwner)
+            object.set("WebsiteConfiguration", websiteConfiguration)
             return object.value
         }
     }
@@ -4924,6 +5767,70 @@ package enum S3Shapes {
         }
     }
 
+    package struct Redirect: WireCodable, Sendable, Hashable {
+        package var hostName: String?
+        package var httpRedirectCode: String?
+        package var `protocol`: String?
+        package var replaceKeyPrefixWith: String?
+        package var replaceKeyWith: String?
+
+        package init(
+            hostName: String? = nil,
+            httpRedirectCode: String? = nil,
+            protocol: String? = nil,
+            replaceKeyPrefixWith: String? = nil,
+            replaceKeyWith: String? = nil
+        ) {
+            self.hostName = hostName
+            self.httpRedirectCode = httpRedirectCode
+            self.`protocol` = `protocol`
+            self.replaceKeyPrefixWith = replaceKeyPrefixWith
+            self.replaceKeyWith = replaceKeyWith
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            hostName = try members.optional("HostName")
+            httpRedirectCode = try members.optional("HttpRedirectCode")
+            `protocol` = try members.optional("Protocol")
+            replaceKeyPrefixWith = try members.optional("ReplaceKeyPrefixWith")
+            replaceKeyWith = try members.optional("ReplaceKeyWith")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("HostName", hostName)
+            object.set("HttpRedirectCode", httpRedirectCode)
+            object.set("Protocol", `protocol`)
+            object.set("ReplaceKeyPrefixWith", replaceKeyPrefixWith)
+            object.set("ReplaceKeyWith", replaceKeyWith)
+            return object.value
+        }
+    }
+
+    package struct RedirectAllRequestsTo: WireCodable, Sendable, Hashable {
+        package var hostName: String
+        package var `protocol`: String?
+
+        package init(hostName: String, protocol: String? = nil) {
+            self.hostName = hostName
+            self.`protocol` = `protocol`
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            hostName = try members.required("HostName")
+            `protocol` = try members.optional("Protocol")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("HostName", hostName)
+            object.set("Protocol", `protocol`)
+            return object.value
+        }
+    }
+
     package struct RestoreStatus: WireCodable, Sendable, Hashable {
         package var isRestoreInProgress: Bool?
         package var restoreExpiryDate: Date?
@@ -4943,6 +5850,29 @@ package enum S3Shapes {
             var object = WireObject()
             object.set("IsRestoreInProgress", isRestoreInProgress)
             object.set("RestoreExpiryDate", restoreExpiryDate)
+            return object.value
+        }
+    }
+
+    package struct RoutingRule: WireCodable, Sendable, Hashable {
+        package var condition: Condition?
+        package var redirect: Redirect
+
+        package init(condition: Condition? = nil, redirect: Redirect) {
+            self.condition = condition
+            self.redirect = redirect
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            condition = try members.optional("Condition")
+            redirect = try members.required("Redirect")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Condition", condition)
+            object.set("Redirect", redirect)
             return object.value
         }
     }
@@ -5035,6 +5965,33 @@ package enum S3Shapes {
             object.set("Filter", filter)
             object.set("Id", id)
             object.set("TopicArn", topicArn)
+            return object.value
+        }
+    }
+
+    package struct Transition: WireCodable, Sendable, Hashable {
+        package var date: Date?
+        package var days: Int?
+        package var storageClass: String?
+
+        package init(date: Date? = nil, days: Int? = nil, storageClass: String? = nil) {
+            self.date = date
+            self.days = days
+            self.storageClass = storageClass
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            date = try members.optional("Date")
+            days = try members.optional("Days")
+            storageClass = try members.optional("StorageClass")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Date", date)
+            object.set("Days", days)
+            object.set("StorageClass", storageClass)
             return object.value
         }
     }
@@ -5457,6 +6414,42 @@ package enum S3Shapes {
             var object = WireObject()
             object.set("MFADelete", mfaDelete)
             object.set("Status", status)
+            return object.value
+        }
+    }
+
+    package struct WebsiteConfiguration: WireCodable, Sendable, Hashable {
+        package var errorDocument: ErrorDocument?
+        package var indexDocument: IndexDocument?
+        package var redirectAllRequestsTo: RedirectAllRequestsTo?
+        package var routingRules: [RoutingRule]?
+
+        package init(
+            errorDocument: ErrorDocument? = nil,
+            indexDocument: IndexDocument? = nil,
+            redirectAllRequestsTo: RedirectAllRequestsTo? = nil,
+            routingRules: [RoutingRule]? = nil
+        ) {
+            self.errorDocument = errorDocument
+            self.indexDocument = indexDocument
+            self.redirectAllRequestsTo = redirectAllRequestsTo
+            self.routingRules = routingRules
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            errorDocument = try members.optional("ErrorDocument")
+            indexDocument = try members.optional("IndexDocument")
+            redirectAllRequestsTo = try members.optional("RedirectAllRequestsTo")
+            routingRules = try members.optional("RoutingRules")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("ErrorDocument", errorDocument)
+            object.set("IndexDocument", indexDocument)
+            object.set("RedirectAllRequestsTo", redirectAllRequestsTo)
+            object.set("RoutingRules", routingRules)
             return object.value
         }
     }

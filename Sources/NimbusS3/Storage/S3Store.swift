@@ -49,6 +49,7 @@ struct S3Store: Sendable {
         },
         notificationMigration,
         versionMigration,
+        settingsMigration,
     ]
 
     static func encode<T: Encodable>(_ value: T) throws -> String {
@@ -221,7 +222,8 @@ struct S3Store: Sendable {
                 try await Self.insertVersion(marker, in: transaction)
                 try await transaction.execute("DELETE FROM s3_objects WHERE bucket = \(bucket) AND key = \(key)")
                 deletion.deleteMarker = true
-                event?.name = "ObjectRemoved:DeleteMarkerCreated"
+                // ObjectRemoved:Delete → ObjectRemoved:DeleteMarkerCreated (LifecycleExpiration alike).
+                if let name = event?.name, name.hasSuffix(":Delete") { event?.name = name + "MarkerCreated" }
                 version = markerID
             }
             var notified = false
