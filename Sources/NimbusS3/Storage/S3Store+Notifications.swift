@@ -58,7 +58,13 @@ extension S3Store {
     /// Writes the records `event` produces under the bucket's configuration (read from
     /// `bucketRow`, which has `notification` and `region`), due at `now`.
     /// - Returns: whether any record was written.
-    func enqueueNotifications(_ event: ObjectEvent, bucketRow: SQLRow, now: Double, in transaction: any SQLTransaction) async throws -> Bool {
+    static func enqueueNotifications(
+        _ event: ObjectEvent,
+        bucketRow: SQLRow,
+        ownerID: String,
+        now: Double,
+        in transaction: any SQLTransaction
+    ) async throws -> Bool {
         guard let rules = Self.decode(NotificationRules.self, bucketRow.string("notification")) else { return false }
         let matching = rules.matching(eventName: event.name, key: event.key)
         let region = bucketRow.string("region") ?? ""

@@ -1,4 +1,5 @@
 import Foundation
+import NimbusCore
 import NimbusStore
 
 /// Buckets, objects, multipart uploads and parts as rows; the bytes live in the blob store
@@ -7,7 +8,35 @@ import NimbusStore
 struct S3Store: Sendable {
     let store: any SQLStore
     /// The account id notification records name as the bucket owner.
-    var ownerID: String = ""
+    let ownerID: String
+    /// Object writes that arrive together share one transaction (group commit).
+    let objectWrites: GroupCommit<PendingPut, Result<Change<String?>, AWSError>>
+
+    /// An object row (and its notification records) waiting for the next group commit.
+    struct PendingPut: Sendable {
+        var record: ObjectRecord
+        var event: ObjectEvent?
+    }
+
+    init(store: any SQLStore, ownerID: String = "") {
+        self.store = store
+        self.ownerID = ownerID
+        objectWrites = GroupCommit { puts in
+            try await store.transaction { transaction in
+                var outcomes: [Result<Change<String?>, AWSError>] = []
+                for put in puts {
+                    // An AWSError (the bucket is gone) is raised before the put writes anything,
+                    // so the others in the group still commit; any other error fails them all.
+                    do {
+                        outcomes.append(.success(try await Self.writeObject(put.record, event: put.event, ownerID: ownerID, in: transaction)))
+                    } catch let error as AWSError {
+                        outcomes.append(.failure(error))
+                    }
+                }
+                return outcomes
+            }
+        }
+    }
 
     struct BucketRow: Sendable, Hashable {
         var name: String
@@ -120,42 +149,49 @@ struct S3Store: Sendable {
     /// - Returns: the blob no row names any more (to delete), or `nil`.
     /// - Throws: `NoSuchBucket` when the bucket is gone.
     func putObject(_ record: ObjectRecord, event: ObjectEvent? = nil) async throws -> Change<String?> {
-        try await store.transaction { transaction in
-            let buckets = try await transaction.query(
-                "SELECT name, region, notification, versioning FROM s3_buckets WHERE name = \(record.bucket)"
-            )
-            guard let bucketRow = buckets.first else { throw S3Errors.noSuchBucket(record.bucket) }
-            var record = record
-            let replaced: String?
-            switch bucketRow.string("versioning") {
-            case nil:
-                record.versionID = nil
-                let old = try await transaction.query("SELECT record FROM s3_objects WHERE bucket = \(record.bucket) AND key = \(record.key)")
-                replaced = Self.decode(ObjectRecord.self, old.first?.string("record"))?.blob
-            case "Enabled":
-                record.versionID = Self.newVersionID()
-                replaced = nil
-                try await Self.insertVersion(record, in: transaction)
-            default:
-                record.versionID = "null"
-                let old = try await Self.removeVersion(record.bucket, record.key, "null", in: transaction)
-                replaced = old?.deleteMarker == true ? nil : old?.blob
-                try await Self.insertVersion(record, in: transaction)
-            }
-            let text = try Self.encode(record)
-            try await transaction.execute(
-                """
-                INSERT INTO s3_objects (bucket, key, record) VALUES (\(record.bucket), \(record.key), \(text))
-                ON CONFLICT (bucket, key) DO UPDATE SET record = excluded.record
-                """
-            )
-            var notified = false
-            if var event {
-                event.versionID = record.versionID
-                notified = try await enqueueNotifications(event, bucketRow: bucketRow, now: event.time, in: transaction)
-            }
-            return Change(value: replaced, notified: notified, versionID: record.versionID)
+        try await objectWrites.submit(PendingPut(record: record, event: event)).get()
+    }
+
+    private static func writeObject(
+        _ record: ObjectRecord,
+        event: ObjectEvent?,
+        ownerID: String,
+        in transaction: any SQLTransaction
+    ) async throws -> Change<String?> {
+        let buckets = try await transaction.query(
+            "SELECT name, region, notification, versioning FROM s3_buckets WHERE name = \(record.bucket)"
+        )
+        guard let bucketRow = buckets.first else { throw S3Errors.noSuchBucket(record.bucket) }
+        var record = record
+        let replaced: String?
+        switch bucketRow.string("versioning") {
+        case nil:
+            record.versionID = nil
+            let old = try await transaction.query("SELECT record FROM s3_objects WHERE bucket = \(record.bucket) AND key = \(record.key)")
+            replaced = Self.decode(ObjectRecord.self, old.first?.string("record"))?.blob
+        case "Enabled":
+            record.versionID = Self.newVersionID()
+            replaced = nil
+            try await Self.insertVersion(record, in: transaction)
+        default:
+            record.versionID = "null"
+            let old = try await Self.removeVersion(record.bucket, record.key, "null", in: transaction)
+            replaced = old?.deleteMarker == true ? nil : old?.blob
+            try await Self.insertVersion(record, in: transaction)
         }
+        let text = try Self.encode(record)
+        try await transaction.execute(
+            """
+            INSERT INTO s3_objects (bucket, key, record) VALUES (\(record.bucket), \(record.key), \(text))
+            ON CONFLICT (bucket, key) DO UPDATE SET record = excluded.record
+            """
+        )
+        var notified = false
+        if var event {
+            event.versionID = record.versionID
+            notified = try await Self.enqueueNotifications(event, bucketRow: bucketRow, ownerID: ownerID, now: event.time, in: transaction)
+        }
+        return Change(value: replaced, notified: notified, versionID: record.versionID)
     }
 
     /// What a delete did.
@@ -229,7 +265,7 @@ struct S3Store: Sendable {
             var notified = false
             if var event, let bucketRow {
                 event.versionID = version
-                notified = try await enqueueNotifications(event, bucketRow: bucketRow, now: event.time, in: transaction)
+                notified = try await Self.enqueueNotifications(event, bucketRow: bucketRow, ownerID: ownerID, now: event.time, in: transaction)
             }
             return Change(value: deletion, notified: notified, versionID: version)
         }
@@ -286,7 +322,7 @@ struct S3Store: Sendable {
                 event.versionID = record.versionID
                 event.size = record.size
                 event.eTag = record.eTag.replacingOccurrences(of: "\"", with: "")
-                notified = try await enqueueNotifications(event, bucketRow: bucketRow, now: event.time, in: transaction)
+                notified = try await Self.enqueueNotifications(event, bucketRow: bucketRow, ownerID: ownerID, now: event.time, in: transaction)
             }
             return Change(value: record, notified: notified, versionID: record.versionID)
         }
