@@ -143,6 +143,16 @@ def test_object_tagging(s3, bucket, aws_cli):
     assert code(excinfo) == "NoSuchKey"
 
 
+def test_multipart_upload_keeps_its_tagging(s3, bucket):
+    upload = s3.create_multipart_upload(Bucket=bucket, Key="mp", Tagging="kind=big&owner=me")["UploadId"]
+    part = s3.upload_part(Bucket=bucket, Key="mp", UploadId=upload, PartNumber=1, Body=b"abc")
+    s3.complete_multipart_upload(Bucket=bucket, Key="mp", UploadId=upload, MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": part["ETag"]}]})
+    assert s3.get_object_tagging(Bucket=bucket, Key="mp")["TagSet"] == [{"Key": "kind", "Value": "big"}, {"Key": "owner", "Value": "me"}]
+    with pytest.raises(ClientError) as excinfo:
+        s3.create_multipart_upload(Bucket=bucket, Key="mp2", Tagging="&".join(f"k{i}=v" for i in range(11)))
+    assert code(excinfo) == "InvalidTag"
+
+
 def test_bucket_tagging(s3, bucket):
     with pytest.raises(ClientError) as excinfo:
         s3.get_bucket_tagging(Bucket=bucket)

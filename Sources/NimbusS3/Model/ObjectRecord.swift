@@ -40,4 +40,6 @@ struct ObjectHeaders: Sendable, Codable, Hashable {
     var cacheControl: String?
     var expires: String?
     var metadata: [String: String] = [:]
+    /// A multipart upload's `x-amz-tagging`, until completion gives the object its tags.
+    var tags: [ObjectTag]?
 }

@@ -36,6 +36,8 @@ extension S3Service {
             await writer.abort()
             throw error
         }
+        var headers = upload.headers
+        headers.tags = nil
         let record = ObjectRecord(
             bucket: input.bucket,
             key: input.key,
@@ -43,8 +45,9 @@ extension S3Service {
             size: size,
             eTag: eTag,
             lastModified: clock.now(),
-            headers: upload.headers,
-            partsCount: chosen.count
+            headers: headers,
+            partsCount: chosen.count,
+            tags: upload.headers.tags
         )
         let change: S3Store.Change<String?>
         do {
