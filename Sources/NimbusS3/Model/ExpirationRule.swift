@@ -1,5 +1,5 @@
 import Foundation
-package import NimbusCore
+import NimbusCore
 
 /// One lifecycle rule as Nimbus applies it: which objects (prefix, tags, size bounds) expire
 /// when (days after creation, rounded up to the next midnight UTC as S3 does, or on a date),

@@ -1,5 +1,5 @@
 import Foundation
-package import NimbusCore
+import NimbusCore
 package import NimbusWire
 
 /// GetObjectAttributes: the attributes asked for, without the object's bytes.

@@ -1,5 +1,5 @@
 import Crypto
-package import NimbusCore
+import NimbusCore
 import NimbusStore
 package import NimbusWire
 

@@ -31,7 +31,7 @@ extension S3Service {
                 metadata: input.metadata ?? [:]
             ),
             checksums: body.checksums,
-            tags: try tags
+            tags: tags
         )
         let change: S3Store.Change<String?>
         do {

@@ -1,4 +1,4 @@
-package import NimbusCore
+import NimbusCore
 package import NimbusWire
 
 /// Put/Get/DeleteBucketPolicy: the policy is validated and stored, not enforced.

@@ -1,6 +1,6 @@
 import Foundation
 import HTTPTypes
-package import NimbusCore
+import NimbusCore
 import NimbusStore
 package import NimbusWire
 
