@@ -262,3 +262,21 @@ def test_records_to_a_lambda_function_that_reads_the_object(s3, sqs, client, buc
     s3.put_object(Bucket=bucket, Key="uploads/a note.txt", Body=b"read me back")
     [message] = sqskit.drain(sqs, url, 1, timeout=30)
     assert json.loads(message["Body"]) == {"event": "ObjectCreated:Put", "key": "uploads/a note.txt", "body": "read me back", "source": "aws:s3"}
+
+
+def test_aws_cli_configures_notifications_and_aws_s3_cp_triggers_them(sqs, bucket, aws_cli, tmp_path):
+    url, arn = make_queue(sqs)
+    configuration = {"QueueConfigurations": [{"Id": "cli", "QueueArn": arn, "Events": ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"]}]}
+    aws_cli("s3api", "put-bucket-notification-configuration", "--bucket", bucket, "--notification-configuration", json.dumps(configuration))
+    stored = aws_cli("s3api", "get-bucket-notification-configuration", "--bucket", bucket)
+    assert stored["QueueConfigurations"][0]["QueueArn"] == arn
+    sqskit.drain(sqs, url, 1)  # the test event
+    source = tmp_path / "report 2026.csv"
+    source.write_bytes(b"a,b\n1,2\n")
+    aws_cli("s3", "cp", "--only-show-errors", str(source), f"s3://{bucket}/reports/report 2026.csv")
+    aws_cli("s3", "rm", "--only-show-errors", f"s3://{bucket}/reports/report 2026.csv")
+    found = records(sqskit.drain(sqs, url, 2))
+    assert sorted((r["eventName"], r["s3"]["object"]["key"]) for r in found) == [
+        ("ObjectCreated:Put", "reports/report+2026.csv"),
+        ("ObjectRemoved:Delete", "reports/report+2026.csv"),
+    ]

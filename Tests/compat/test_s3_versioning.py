@@ -177,3 +177,12 @@ def test_get_object_attributes(s3, bucket):
     with pytest.raises(ClientError) as excinfo:
         s3.get_object_attributes(Bucket=bucket, Key="nope", ObjectAttributes=["ETag"])
     assert code(excinfo) == "NoSuchKey"
+
+
+def test_versioning_with_the_aws_cli(s3, bucket, aws_cli):
+    aws_cli("s3api", "put-bucket-versioning", "--bucket", bucket, "--versioning-configuration", "Status=Enabled")
+    assert aws_cli("s3api", "get-bucket-versioning", "--bucket", bucket) == {"Status": "Enabled"}
+    first = s3.put_object(Bucket=bucket, Key="k", Body=b"1")["VersionId"]
+    second = s3.put_object(Bucket=bucket, Key="k", Body=b"22")["VersionId"]
+    listing = aws_cli("s3api", "list-object-versions", "--bucket", bucket)
+    assert [(v["VersionId"], v["Size"], v["IsLatest"]) for v in listing["Versions"]] == [(second, 2, True), (first, 1, False)]
