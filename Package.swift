@@ -121,6 +121,7 @@ let package = Package(
                 "NimbusCore", "NimbusWire", "NimbusStore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

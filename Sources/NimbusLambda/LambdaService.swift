@@ -28,6 +28,8 @@ package struct LambdaService: ServiceHandler, LambdaOperations {
     /// Where event source mappings read from (SQS queues), and their pollers' state.
     let eventSources: (any EventSources)?
     let pollers = EventSourcePollers()
+    /// Where code given as `S3Bucket`/`S3Key` is read from (the S3 service).
+    let objects: (any ObjectReader)?
 
     /// Migrates the service's tables and prepares the code folder.
     /// - Parameter asyncRetryBaseDelay: seconds before an asynchronous invocation's first
@@ -39,6 +41,7 @@ package struct LambdaService: ServiceHandler, LambdaOperations {
         invoker: FunctionInvoker,
         dispatcher: any Dispatcher = DispatchRegistry(),
         eventSources: (any EventSources)? = nil,
+        objects: (any ObjectReader)? = nil,
         account: AccountContext = AccountContext(),
         asyncRetryBaseDelay: Double = 60,
         clock: any WallClock = SystemWallClock()
@@ -54,6 +57,7 @@ package struct LambdaService: ServiceHandler, LambdaOperations {
         self.invoker = invoker
         self.dispatcher = dispatcher
         self.eventSources = eventSources
+        self.objects = objects
         self.account = account
         self.clock = clock
     }

@@ -1,4 +1,5 @@
 import Foundation
+package import Logging
 package import NimbusCore
 package import NimbusStore
 package import NimbusWire
@@ -21,21 +22,59 @@ package struct S3Service: ServiceHandler, S3Operations {
     let blobs: any BlobStore
     let account: AccountContext
     let clock: any WallClock
+    /// Delivers bucket notifications from the outbox; `runNotifications()` runs it.
+    let notifier: NotificationWorker
+    let dispatcher: any Dispatcher
+    let sequencer = Sequencer()
+    let logger: Logger
+    /// Wakes the lifecycle sweeper (a configuration was put).
+    let lifecycleDoorbell = Doorbell()
+    /// Seconds between lifecycle sweeps.
+    let lifecycleInterval: Int64
 
     /// Migrates the service's tables.
+    /// - Parameters:
+    ///   - dispatcher: where notifications go (functions, queues, topics by ARN).
+    ///   - notificationRetryScale: multiplies notification retry delays (tests shrink them).
+    ///   - lifecycleInterval: seconds between lifecycle sweeps (S3 runs them about daily).
     package init(
         store: any SQLStore,
         blobs: any BlobStore,
+        dispatcher: any Dispatcher,
         account: AccountContext = AccountContext(),
-        clock: any WallClock = SystemWallClock()
+        clock: any WallClock = SystemWallClock(),
+        logger: Logger = Logger(label: "nimbus.s3"),
+        notificationRetryScale: Double = 1,
+        lifecycleInterval: Int64 = 60
     )
         async throws
     {
         try await store.migrate(S3Store.migrations)
-        self.store = S3Store(store: store)
+        let s3Store = S3Store(store: store, ownerID: account.accountID)
+        self.store = s3Store
         self.blobs = blobs
         self.account = account
         self.clock = clock
+        self.dispatcher = dispatcher
+        self.logger = logger
+        self.lifecycleInterval = lifecycleInterval
+        notifier = NotificationWorker(store: s3Store, dispatcher: dispatcher, clock: clock, logger: logger, retryDelayScale: notificationRetryScale)
+    }
+
+    /// Delivers bucket notifications and applies lifecycle rules until the task is cancelled;
+    /// notifications still pending stay in the store for the next start.
+    package func runBackgroundWork() async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await notifier.run() }
+            group.addTask { await runLifecycle() }
+        }
+    }
+
+    /// Delivers the notifications due now once (tests drive delivery with it).
+    /// - Returns: the number of attempts made.
+    @discardableResult
+    package func deliverDueNotifications() async throws -> Int {
+        try await notifier.deliverDue()
     }
 
     /// The bucket, or `NoSuchBucket`.

@@ -1,5 +1,6 @@
 import Logging
 import NimbusLambda
+import NimbusS3
 import NimbusSNS
 import NimbusSQS
 package import NimbusStore
@@ -70,5 +71,22 @@ struct TopicDeliveries: Service {
             group.cancelAll()
         }
         logger.info("sns deliveries stopped")
+    }
+}
+
+/// S3's background work while the server runs: delivering bucket notifications from the outbox
+/// and applying lifecycle rules.
+/// On shutdown it stops between deliveries; what is pending stays in the store for the next start.
+struct BucketNotifications: Service {
+    let s3: S3Service
+    let logger: Logger
+
+    func run() async throws {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await s3.runBackgroundWork() }
+            try? await gracefulShutdown()
+            group.cancelAll()
+        }
+        logger.info("s3 notifications stopped")
     }
 }

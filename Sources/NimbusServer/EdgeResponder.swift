@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import NimbusCore
+import NimbusS3
 import NimbusSNS
 import NimbusWire
 
@@ -21,6 +22,8 @@ struct EdgeResponder: HTTPResponder {
     let sns: SNSService
     /// API Gateway's data plane, for requests addressed to an API.
     let gateway: GatewayEndpoint
+    /// S3, which answers its website endpoint and browsers' CORS preflights outside the pipeline.
+    let s3: S3Service
     let maxBodySize: Int
 
     func respond(to request: Request, context: Context) async throws -> Response {
@@ -47,6 +50,12 @@ struct EdgeResponder: HTTPResponder {
         // HTTP/1.1's Host arrives as the request's authority; SigV4 signs it as `host`.
         if headers[Self.host] == nil, let authority = request.head.authority { headers[Self.host] = authority }
         let head = AWSRequest(method: request.method, target: target, headers: headers)
+        if let site = WebsiteSettings.target(host: head.header("Host"), path: head.path) {
+            return Self.response(await s3.website(head, bucket: site.bucket, path: site.path))
+        }
+        if request.method == .options, let preflight = await s3.preflight(head) {
+            return Self.response(preflight)
+        }
         var awsRequest = head
         if StreamingEdge.streams(head) {
             awsRequest.bodyStream = StreamingEdge.requestStream(request.body)
@@ -54,7 +63,8 @@ struct EdgeResponder: HTTPResponder {
             guard let body = try await collect(request, context: context) else { return tooLarge(head, context: context) }
             awsRequest.body = body
         }
-        let outcome = await pipeline.handle(awsRequest)
+        var outcome = await pipeline.handle(awsRequest)
+        if outcome.service == "s3", head.header("Origin") != nil { await s3.addCORSHeaders(for: head, to: &outcome.response) }
         let elapsed = ContinuousClock.now - started
         context.logger.debug(
             "\(request.method) \(head.path) → \(outcome.response.status)",
@@ -66,10 +76,14 @@ struct EdgeResponder: HTTPResponder {
                 "duration_us": "\(elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000)",
             ]
         )
-        return Response(
-            status: HTTPResponse.Status(code: outcome.response.status),
-            headers: outcome.response.headers,
-            body: StreamingEdge.responseBody(outcome.response)
+        return Self.response(outcome.response)
+    }
+
+    private static func response(_ response: AWSResponse) -> Response {
+        Response(
+            status: HTTPResponse.Status(code: response.status),
+            headers: response.headers,
+            body: StreamingEdge.responseBody(response)
         )
     }
 

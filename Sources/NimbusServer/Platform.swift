@@ -5,7 +5,7 @@ import NimbusAPIGateway
 package import NimbusCore
 package import NimbusLambda
 import NimbusLogs
-import NimbusS3
+package import NimbusS3
 package import NimbusSNS
 import NimbusSQS
 import NimbusSTS
@@ -37,6 +37,8 @@ package struct Platform: Sendable {
     package let sns: SNSService
     /// API Gateway HTTP APIs; the edge hands it the requests addressed to an API.
     let apigateway: APIGatewayService
+    /// Amazon S3; its notification deliveries run as a service of the server.
+    package let s3: S3Service
 
     /// Opens the data directory (creating it), migrates the store and builds the services.
     /// - Throws: `ConfigurationError` for an unusable configuration, `StoreError` if the store cannot open.
@@ -65,6 +67,7 @@ package struct Platform: Sendable {
             logger: logger,
             clock: clock
         )
+        let s3 = try await S3Service(store: store, blobs: blobs, dispatcher: dispatcher, account: configuration.account, clock: clock, logger: logger)
         let lambda = try await LambdaService(
             store: store,
             blobs: blobs,
@@ -72,6 +75,7 @@ package struct Platform: Sendable {
             invoker: invoker,
             dispatcher: dispatcher,
             eventSources: dispatcher,
+            objects: s3,
             account: configuration.account,
             asyncRetryBaseDelay: configuration.asyncRetryBaseDelay,
             clock: clock
@@ -82,7 +86,6 @@ package struct Platform: Sendable {
         dispatcher.register(source: sqs, for: "sqs")
         let sns = try await SNSService(store: store, dispatcher: dispatcher, account: configuration.account, clock: clock, logger: logger)
         dispatcher.register(sns, for: "sns")
-        let s3 = try await S3Service(store: store, blobs: blobs, account: configuration.account, clock: clock)
         let apigateway = try await APIGatewayService(
             store: store,
             dispatcher: dispatcher,
@@ -110,7 +113,8 @@ package struct Platform: Sendable {
             sqs: sqs,
             logSink: logs,
             sns: sns,
-            apigateway: apigateway
+            apigateway: apigateway,
+            s3: s3
         )
     }
 
@@ -164,6 +168,7 @@ package struct Platform: Sendable {
             codeDownloads: CodeDownloads(blobs: blobs),
             sns: sns,
             gateway: GatewayEndpoint(gateway: apigateway.gateway),
+            s3: s3,
             maxBodySize: configuration.maxBodySize
         )
         return Application(
@@ -194,10 +199,11 @@ package struct Platform: Sendable {
                 var group = ServiceGroupConfiguration(
                     services: [
                         .init(service: StoreCloser(store: store, logger: logger)),
-                        // Services stop in reverse order: Lambda, then SNS (both may still send to
-                        // queues), then SQS, and the store last.
+                        // Services stop in reverse order: Lambda, then S3 notifications and SNS
+                        // (which may still send to queues and topics), then SQS, and the store last.
                         .init(service: QueueWorkers(sqs: sqs)),
                         .init(service: TopicDeliveries(sns: sns, logger: logger)),
+                        .init(service: BucketNotifications(s3: s3, logger: logger)),
                         .init(service: FunctionWorkers(invoker: invoker, lambda: lambda, logger: logger)),
                         .init(service: application(logger: logger, onServerRunning: onServerRunning)),
                     ],

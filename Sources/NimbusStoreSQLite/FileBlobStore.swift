@@ -32,6 +32,11 @@ package struct FileBlobStore: BlobStore {
 
     package func put(_ key: String, _ bytes: [UInt8]) async throws {
         let (folder, file) = try path(for: key)
+        // The writes and fsyncs wait on the disk: off the cooperative pool.
+        try await BlockingIO.shared.run { try Self.writeDurably(bytes, folder: folder, file: file) }
+    }
+
+    private static func writeDurably(_ bytes: [UInt8], folder: String, file: String) throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let temporary = "\(file).tmp-\(UUID().uuidString)"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
@@ -59,7 +64,7 @@ package struct FileBlobStore: BlobStore {
             unlink(temporary)
             throw StoreError(.io, "rename \(temporary): errno \(errno)")
         }
-        try syncFolder(folder)
+        try Self.syncFolder(folder)
     }
 
     package func get(_ key: String) async throws -> [UInt8]? {
@@ -70,8 +75,10 @@ package struct FileBlobStore: BlobStore {
 
     package func delete(_ key: String) async throws {
         let (folder, file) = try path(for: key)
-        if unlink(file) != 0, errno != ENOENT { throw StoreError(.io, "unlink \(file): errno \(errno)") }
-        try syncFolder(folder)
+        try await BlockingIO.shared.run {
+            if unlink(file) != 0, errno != ENOENT { throw StoreError(.io, "unlink \(file): errno \(errno)") }
+            try Self.syncFolder(folder)
+        }
     }
 
     package func makeWriter(_ key: String) async throws -> any BlobWriter {

@@ -57,7 +57,12 @@ final class FileBlobWriter: BlobWriter {
         }
     }
 
+    /// Fsyncs, renames and fsyncs the folder on `BlockingIO`'s threads (each may wait on the disk).
     func commit() async throws {
+        try await BlockingIO.shared.run { try self.commitNow() }
+    }
+
+    private func commitNow() throws {
         try state.withLock { state in
             guard state.descriptor >= 0 else { throw StoreError(.io, "commit of a finished blob \(file)") }
             defer { state.descriptor = -1 }

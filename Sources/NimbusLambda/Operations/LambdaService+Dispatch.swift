@@ -6,7 +6,8 @@ package import NimbusCore
 /// The event's attribute `invocationType` chooses as `Invoke` does: `Event` (the default, as
 /// for every push source that does not wait) queues it durably as an asynchronous invocation; `RequestResponse`
 /// waits and replies with the function's response, with the reply attribute `functionError`
-/// set (to `Unhandled`) when the function failed and `executedVersion` always. The attribute
+/// set (to `Unhandled`) when the function failed and `executedVersion` always. `DryRun` only
+/// checks that the function exists (S3 validates notification targets with it). The attribute
 /// `traceId`, when present, is the invocation's `X-Amzn-Trace-Id` (API Gateway passes its
 /// request's on); otherwise a new one is made.
 extension LambdaService: DispatchHandler {
@@ -29,6 +30,8 @@ extension LambdaService: DispatchHandler {
             cognitoIdentity: nil
         )
         switch event.attributes[Self.invocationTypeAttribute] ?? "Event" {
+        case "DryRun":
+            return DispatchReply()
         case "Event":
             guard invocation.payload.count <= Self.asyncPayloadLimit else {
                 throw AWSError(
@@ -51,7 +54,7 @@ extension LambdaService: DispatchHandler {
             attributes["functionError"] = result.functionError
             return DispatchReply(payload: result.payload, attributes: attributes)
         case let other:
-            throw AWSError.validation("Invocation type \(other) is not one of Event, RequestResponse")
+            throw AWSError.validation("Invocation type \(other) is not one of Event, RequestResponse, DryRun")
         }
     }
 }

@@ -25,12 +25,14 @@ extension LambdaService {
             ephemeralStorage: input.ephemeralStorage?.size
         )
         try FunctionSettings.validate(environment: input.environment?.variables)
-        guard let zip = input.code.zipFile else {
-            throw AWSError.invalidParameter(
-                input.code.s3Bucket != nil ? "Code from S3 (S3Bucket/S3Key) is not supported until Nimbus serves S3" : "Code.ZipFile is required"
-            )
-        }
-        let package = try await store(try CodePackage(zip: [UInt8](zip)))
+        let zip = try await codeBytes(
+            zipFile: input.code.zipFile,
+            s3Bucket: input.code.s3Bucket,
+            s3Key: input.code.s3Key,
+            s3ObjectVersion: input.code.s3ObjectVersion,
+            zipFileName: "Code.ZipFile"
+        )
+        let package = try await store(try CodePackage(zip: zip))
         var configuration = LambdaShapes.FunctionConfiguration(
             architectures: input.architectures ?? ["x86_64"],
             codeSha256: package.sha256,

@@ -13,10 +13,14 @@ extension LambdaService {
     {
         var record = try await record(try FunctionName(input.functionName, account: context.account), account: context.account)
         try checkRevision(input.revisionId, record)
-        guard let zip = input.zipFile else {
-            throw AWSError.invalidParameter(input.s3Bucket != nil ? "Code from S3 is not supported until Nimbus serves S3" : "ZipFile is required")
-        }
-        let package = try CodePackage(zip: [UInt8](zip))
+        let zip = try await codeBytes(
+            zipFile: input.zipFile,
+            s3Bucket: input.s3Bucket,
+            s3Key: input.s3Key,
+            s3ObjectVersion: input.s3ObjectVersion,
+            zipFileName: "ZipFile"
+        )
+        let package = try CodePackage(zip: zip)
         if input.dryRun == true { return record.configuration }
         _ = try await store(package)
         record.codeDigest = package.hexDigest

@@ -20,10 +20,31 @@ package protocol S3Operations: Sendable {
         context: RequestContext
     ) async throws -> S3Shapes.CreateMultipartUploadOutput
     func deleteBucket(_ input: S3Shapes.DeleteBucketRequest, context: RequestContext) async throws
+    func deleteBucketCors(_ input: S3Shapes.DeleteBucketCorsRequest, context: RequestContext) async throws
+    func deleteBucketLifecycle(_ input: S3Shapes.DeleteBucketLifecycleRequest, context: RequestContext) async throws
+    func deleteBucketPolicy(_ input: S3Shapes.DeleteBucketPolicyRequest, context: RequestContext) async throws
+    func deleteBucketTagging(_ input: S3Shapes.DeleteBucketTaggingRequest, context: RequestContext) async throws
+    func deleteBucketWebsite(_ input: S3Shapes.DeleteBucketWebsiteRequest, context: RequestContext) async throws
     func deleteObject(_ input: S3Shapes.DeleteObjectRequest, context: RequestContext) async throws -> S3Shapes.DeleteObjectOutput
+    func deleteObjectTagging(_ input: S3Shapes.DeleteObjectTaggingRequest, context: RequestContext) async throws -> S3Shapes.DeleteObjectTaggingOutput
     func deleteObjects(_ input: S3Shapes.DeleteObjectsRequest, context: RequestContext) async throws -> S3Shapes.DeleteObjectsOutput
+    func getBucketCors(_ input: S3Shapes.GetBucketCorsRequest, context: RequestContext) async throws -> S3Shapes.GetBucketCorsOutput
+    func getBucketLifecycleConfiguration(
+        _ input: S3Shapes.GetBucketLifecycleConfigurationRequest,
+        context: RequestContext
+    ) async throws -> S3Shapes.GetBucketLifecycleConfigurationOutput
     func getBucketLocation(_ input: S3Shapes.GetBucketLocationRequest, context: RequestContext) async throws -> S3Shapes.GetBucketLocationOutput
+    func getBucketNotificationConfiguration(
+        _ input: S3Shapes.GetBucketNotificationConfigurationRequest,
+        context: RequestContext
+    ) async throws -> S3Shapes.NotificationConfiguration
+    func getBucketPolicy(_ input: S3Shapes.GetBucketPolicyRequest, context: RequestContext) async throws -> S3Shapes.GetBucketPolicyOutput
+    func getBucketTagging(_ input: S3Shapes.GetBucketTaggingRequest, context: RequestContext) async throws -> S3Shapes.GetBucketTaggingOutput
+    func getBucketVersioning(_ input: S3Shapes.GetBucketVersioningRequest, context: RequestContext) async throws -> S3Shapes.GetBucketVersioningOutput
+    func getBucketWebsite(_ input: S3Shapes.GetBucketWebsiteRequest, context: RequestContext) async throws -> S3Shapes.GetBucketWebsiteOutput
     func getObject(_ input: S3Shapes.GetObjectRequest, context: RequestContext) async throws -> StreamingOutput<S3Shapes.GetObjectOutput>
+    func getObjectAttributes(_ input: S3Shapes.GetObjectAttributesRequest, context: RequestContext) async throws -> S3Shapes.GetObjectAttributesOutput
+    func getObjectTagging(_ input: S3Shapes.GetObjectTaggingRequest, context: RequestContext) async throws -> S3Shapes.GetObjectTaggingOutput
     func headBucket(_ input: S3Shapes.HeadBucketRequest, context: RequestContext) async throws -> S3Shapes.HeadBucketOutput
     func headObject(_ input: S3Shapes.HeadObjectRequest, context: RequestContext) async throws -> S3Shapes.HeadObjectOutput
     func listBuckets(_ input: S3Shapes.ListBucketsRequest, context: RequestContext) async throws -> S3Shapes.ListBucketsOutput
@@ -31,10 +52,22 @@ package protocol S3Operations: Sendable {
         _ input: S3Shapes.ListMultipartUploadsRequest,
         context: RequestContext
     ) async throws -> S3Shapes.ListMultipartUploadsOutput
+    func listObjectVersions(_ input: S3Shapes.ListObjectVersionsRequest, context: RequestContext) async throws -> S3Shapes.ListObjectVersionsOutput
     func listObjects(_ input: S3Shapes.ListObjectsRequest, context: RequestContext) async throws -> S3Shapes.ListObjectsOutput
     func listObjectsV2(_ input: S3Shapes.ListObjectsV2Request, context: RequestContext) async throws -> S3Shapes.ListObjectsV2Output
     func listParts(_ input: S3Shapes.ListPartsRequest, context: RequestContext) async throws -> S3Shapes.ListPartsOutput
+    func putBucketCors(_ input: S3Shapes.PutBucketCorsRequest, context: RequestContext) async throws
+    func putBucketLifecycleConfiguration(
+        _ input: S3Shapes.PutBucketLifecycleConfigurationRequest,
+        context: RequestContext
+    ) async throws -> S3Shapes.PutBucketLifecycleConfigurationOutput
+    func putBucketNotificationConfiguration(_ input: S3Shapes.PutBucketNotificationConfigurationRequest, context: RequestContext) async throws
+    func putBucketPolicy(_ input: S3Shapes.PutBucketPolicyRequest, context: RequestContext) async throws
+    func putBucketTagging(_ input: S3Shapes.PutBucketTaggingRequest, context: RequestContext) async throws
+    func putBucketVersioning(_ input: S3Shapes.PutBucketVersioningRequest, context: RequestContext) async throws
+    func putBucketWebsite(_ input: S3Shapes.PutBucketWebsiteRequest, context: RequestContext) async throws
     func putObject(_ input: S3Shapes.PutObjectRequest, context: RequestContext) async throws -> S3Shapes.PutObjectOutput
+    func putObjectTagging(_ input: S3Shapes.PutObjectTaggingRequest, context: RequestContext) async throws -> S3Shapes.PutObjectTaggingOutput
     func uploadPart(_ input: S3Shapes.UploadPartRequest, context: RequestContext) async throws -> S3Shapes.UploadPartOutput
     func uploadPartCopy(_ input: S3Shapes.UploadPartCopyRequest, context: RequestContext) async throws -> S3Shapes.UploadPartCopyOutput
 }
@@ -43,9 +76,14 @@ extension S3Operations {
     /// The operations this service answers; every other operation of the model gets 501.
     package var implementedOperations: Set<String> {
         [
-            "AbortMultipartUpload", "CompleteMultipartUpload", "CopyObject", "CreateBucket", "CreateMultipartUpload", "DeleteBucket", "DeleteObject",
-            "DeleteObjects", "GetBucketLocation", "GetObject", "HeadBucket", "HeadObject", "ListBuckets", "ListMultipartUploads", "ListObjects",
-            "ListObjectsV2", "ListParts", "PutObject", "UploadPart", "UploadPartCopy",
+            "AbortMultipartUpload", "CompleteMultipartUpload", "CopyObject", "CreateBucket", "CreateMultipartUpload", "DeleteBucket",
+            "DeleteBucketCors", "DeleteBucketLifecycle", "DeleteBucketPolicy", "DeleteBucketTagging", "DeleteBucketWebsite", "DeleteObject",
+            "DeleteObjectTagging", "DeleteObjects", "GetBucketCors", "GetBucketLifecycleConfiguration", "GetBucketLocation",
+            "GetBucketNotificationConfiguration", "GetBucketPolicy", "GetBucketTagging", "GetBucketVersioning", "GetBucketWebsite", "GetObject",
+            "GetObjectAttributes", "GetObjectTagging", "HeadBucket", "HeadObject", "ListBuckets", "ListMultipartUploads", "ListObjectVersions",
+            "ListObjects", "ListObjectsV2", "ListParts", "PutBucketCors", "PutBucketLifecycleConfiguration", "PutBucketNotificationConfiguration",
+            "PutBucketPolicy", "PutBucketTagging", "PutBucketVersioning", "PutBucketWebsite", "PutObject", "PutObjectTagging", "UploadPart",
+            "UploadPartCopy",
         ]
     }
 
@@ -71,18 +109,68 @@ extension S3Operations {
             let input = try call.decodeInput(S3Shapes.DeleteBucketRequest.self)
             try await deleteBucket(input, context: call.context)
             return .empty
+        case "DeleteBucketCors":
+            let input = try call.decodeInput(S3Shapes.DeleteBucketCorsRequest.self)
+            try await deleteBucketCors(input, context: call.context)
+            return .empty
+        case "DeleteBucketLifecycle":
+            let input = try call.decodeInput(S3Shapes.DeleteBucketLifecycleRequest.self)
+            try await deleteBucketLifecycle(input, context: call.context)
+            return .empty
+        case "DeleteBucketPolicy":
+            let input = try call.decodeInput(S3Shapes.DeleteBucketPolicyRequest.self)
+            try await deleteBucketPolicy(input, context: call.context)
+            return .empty
+        case "DeleteBucketTagging":
+            let input = try call.decodeInput(S3Shapes.DeleteBucketTaggingRequest.self)
+            try await deleteBucketTagging(input, context: call.context)
+            return .empty
+        case "DeleteBucketWebsite":
+            let input = try call.decodeInput(S3Shapes.DeleteBucketWebsiteRequest.self)
+            try await deleteBucketWebsite(input, context: call.context)
+            return .empty
         case "DeleteObject":
             let input = try call.decodeInput(S3Shapes.DeleteObjectRequest.self)
             return call.encodeOutput(try await deleteObject(input, context: call.context))
+        case "DeleteObjectTagging":
+            let input = try call.decodeInput(S3Shapes.DeleteObjectTaggingRequest.self)
+            return call.encodeOutput(try await deleteObjectTagging(input, context: call.context))
         case "DeleteObjects":
             let input = try call.decodeInput(S3Shapes.DeleteObjectsRequest.self)
             return call.encodeOutput(try await deleteObjects(input, context: call.context))
+        case "GetBucketCors":
+            let input = try call.decodeInput(S3Shapes.GetBucketCorsRequest.self)
+            return call.encodeOutput(try await getBucketCors(input, context: call.context))
+        case "GetBucketLifecycleConfiguration":
+            let input = try call.decodeInput(S3Shapes.GetBucketLifecycleConfigurationRequest.self)
+            return call.encodeOutput(try await getBucketLifecycleConfiguration(input, context: call.context))
         case "GetBucketLocation":
             let input = try call.decodeInput(S3Shapes.GetBucketLocationRequest.self)
             return call.encodeOutput(try await getBucketLocation(input, context: call.context))
+        case "GetBucketNotificationConfiguration":
+            let input = try call.decodeInput(S3Shapes.GetBucketNotificationConfigurationRequest.self)
+            return call.encodeOutput(try await getBucketNotificationConfiguration(input, context: call.context))
+        case "GetBucketPolicy":
+            let input = try call.decodeInput(S3Shapes.GetBucketPolicyRequest.self)
+            return call.encodeOutput(try await getBucketPolicy(input, context: call.context))
+        case "GetBucketTagging":
+            let input = try call.decodeInput(S3Shapes.GetBucketTaggingRequest.self)
+            return call.encodeOutput(try await getBucketTagging(input, context: call.context))
+        case "GetBucketVersioning":
+            let input = try call.decodeInput(S3Shapes.GetBucketVersioningRequest.self)
+            return call.encodeOutput(try await getBucketVersioning(input, context: call.context))
+        case "GetBucketWebsite":
+            let input = try call.decodeInput(S3Shapes.GetBucketWebsiteRequest.self)
+            return call.encodeOutput(try await getBucketWebsite(input, context: call.context))
         case "GetObject":
             let input = try call.decodeInput(S3Shapes.GetObjectRequest.self)
             return call.encodeStreamingOutput(try await getObject(input, context: call.context))
+        case "GetObjectAttributes":
+            let input = try call.decodeInput(S3Shapes.GetObjectAttributesRequest.self)
+            return call.encodeOutput(try await getObjectAttributes(input, context: call.context))
+        case "GetObjectTagging":
+            let input = try call.decodeInput(S3Shapes.GetObjectTaggingRequest.self)
+            return call.encodeOutput(try await getObjectTagging(input, context: call.context))
         case "HeadBucket":
             let input = try call.decodeInput(S3Shapes.HeadBucketRequest.self)
             return call.encodeOutput(try await headBucket(input, context: call.context))
@@ -95,6 +183,9 @@ extension S3Operations {
         case "ListMultipartUploads":
             let input = try call.decodeInput(S3Shapes.ListMultipartUploadsRequest.self)
             return call.encodeOutput(try await listMultipartUploads(input, context: call.context))
+        case "ListObjectVersions":
+            let input = try call.decodeInput(S3Shapes.ListObjectVersionsRequest.self)
+            return call.encodeOutput(try await listObjectVersions(input, context: call.context))
         case "ListObjects":
             let input = try call.decodeInput(S3Shapes.ListObjectsRequest.self)
             return call.encodeOutput(try await listObjects(input, context: call.context))
@@ -104,9 +195,39 @@ extension S3Operations {
         case "ListParts":
             let input = try call.decodeInput(S3Shapes.ListPartsRequest.self)
             return call.encodeOutput(try await listParts(input, context: call.context))
+        case "PutBucketCors":
+            let input = try call.decodeInput(S3Shapes.PutBucketCorsRequest.self)
+            try await putBucketCors(input, context: call.context)
+            return .empty
+        case "PutBucketLifecycleConfiguration":
+            let input = try call.decodeInput(S3Shapes.PutBucketLifecycleConfigurationRequest.self)
+            return call.encodeOutput(try await putBucketLifecycleConfiguration(input, context: call.context))
+        case "PutBucketNotificationConfiguration":
+            let input = try call.decodeInput(S3Shapes.PutBucketNotificationConfigurationRequest.self)
+            try await putBucketNotificationConfiguration(input, context: call.context)
+            return .empty
+        case "PutBucketPolicy":
+            let input = try call.decodeInput(S3Shapes.PutBucketPolicyRequest.self)
+            try await putBucketPolicy(input, context: call.context)
+            return .empty
+        case "PutBucketTagging":
+            let input = try call.decodeInput(S3Shapes.PutBucketTaggingRequest.self)
+            try await putBucketTagging(input, context: call.context)
+            return .empty
+        case "PutBucketVersioning":
+            let input = try call.decodeInput(S3Shapes.PutBucketVersioningRequest.self)
+            try await putBucketVersioning(input, context: call.context)
+            return .empty
+        case "PutBucketWebsite":
+            let input = try call.decodeInput(S3Shapes.PutBucketWebsiteRequest.self)
+            try await putBucketWebsite(input, context: call.context)
+            return .empty
         case "PutObject":
             let input = try call.decodeInput(S3Shapes.PutObjectRequest.self)
             return call.encodeOutput(try await putObject(input, context: call.context))
+        case "PutObjectTagging":
+            let input = try call.decodeInput(S3Shapes.PutObjectTaggingRequest.self)
+            return call.encodeOutput(try await putObjectTagging(input, context: call.context))
         case "UploadPart":
             let input = try call.decodeInput(S3Shapes.UploadPartRequest.self)
             return call.encodeOutput(try await uploadPart(input, context: call.context))

@@ -5,6 +5,25 @@ package import NimbusWire
 
 /// Shapes of the s3 operations Nimbus implements, from botocore's model.
 package enum S3Shapes {
+    package struct AbortIncompleteMultipartUpload: WireCodable, Sendable, Hashable {
+        package var daysAfterInitiation: Int?
+
+        package init(daysAfterInitiation: Int? = nil) {
+            self.daysAfterInitiation = daysAfterInitiation
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            daysAfterInitiation = try members.optional("DaysAfterInitiation")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("DaysAfterInitiation", daysAfterInitiation)
+            return object.value
+        }
+    }
+
     package struct AbortMultipartUploadOutput: WireCodable, Sendable, Hashable {
         package var requestCharged: String?
 
@@ -120,6 +139,161 @@ package enum S3Shapes {
             var object = WireObject()
             object.set("DataRedundancy", dataRedundancy)
             object.set("Type", type)
+            return object.value
+        }
+    }
+
+    package struct BucketLifecycleConfiguration: WireCodable, Sendable, Hashable {
+        package var rules: [LifecycleRule]
+
+        package init(rules: [LifecycleRule]) {
+            self.rules = rules
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            rules = try members.required("Rules")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Rules", rules)
+            return object.value
+        }
+    }
+
+    package struct CORSConfiguration: WireCodable, Sendable, Hashable {
+        package var corsRules: [CORSRule]
+
+        package init(corsRules: [CORSRule]) {
+            self.corsRules = corsRules
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            corsRules = try members.required("CORSRules")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("CORSRules", corsRules)
+            return object.value
+        }
+    }
+
+    package struct CORSRule: WireCodable, Sendable, Hashable {
+        package var allowedHeaders: [String]?
+        package var allowedMethods: [String]
+        package var allowedOrigins: [String]
+        package var exposeHeaders: [String]?
+        package var id: String?
+        package var maxAgeSeconds: Int?
+
+        package init(
+            allowedHeaders: [String]? = nil,
+            allowedMethods: [String],
+            allowedOrigins: [String],
+            exposeHeaders: [String]? = nil,
+            id: String? = nil,
+            maxAgeSeconds: Int? = nil
+        ) {
+            self.allowedHeaders = allowedHeaders
+            self.allowedMethods = allowedMethods
+            self.allowedOrigins = allowedOrigins
+            self.exposeHeaders = exposeHeaders
+            self.id = id
+            self.maxAgeSeconds = maxAgeSeconds
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            allowedHeaders = try members.optional("AllowedHeaders")
+            allowedMethods = try members.required("AllowedMethods")
+            allowedOrigins = try members.required("AllowedOrigins")
+            exposeHeaders = try members.optional("ExposeHeaders")
+            id = try members.optional("ID")
+            maxAgeSeconds = try members.optional("MaxAgeSeconds")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("AllowedHeaders", allowedHeaders)
+            object.set("AllowedMethods", allowedMethods)
+            object.set("AllowedOrigins", allowedOrigins)
+            object.set("ExposeHeaders", exposeHeaders)
+            object.set("ID", id)
+            object.set("MaxAgeSeconds", maxAgeSeconds)
+            return object.value
+        }
+    }
+
+    package struct Checksum: WireCodable, Sendable, Hashable {
+        package var checksumCRC32: String?
+        package var checksumCRC32C: String?
+        package var checksumCRC64NVME: String?
+        package var checksumMD5: String?
+        package var checksumSHA1: String?
+        package var checksumSHA256: String?
+        package var checksumSHA512: String?
+        package var checksumType: String?
+        package var checksumXXHASH128: String?
+        package var checksumXXHASH3: String?
+        package var checksumXXHASH64: String?
+
+        package init(
+            checksumCRC32: String? = nil,
+            checksumCRC32C: String? = nil,
+            checksumCRC64NVME: String? = nil,
+            checksumMD5: String? = nil,
+            checksumSHA1: String? = nil,
+            checksumSHA256: String? = nil,
+            checksumSHA512: String? = nil,
+            checksumType: String? = nil,
+            checksumXXHASH128: String? = nil,
+            checksumXXHASH3: String? = nil,
+            checksumXXHASH64: String? = nil
+        ) {
+            self.checksumCRC32 = checksumCRC32
+            self.checksumCRC32C = checksumCRC32C
+            self.checksumCRC64NVME = checksumCRC64NVME
+            self.checksumMD5 = checksumMD5
+            self.checksumSHA1 = checksumSHA1
+            self.checksumSHA256 = checksumSHA256
+            self.checksumSHA512 = checksumSHA512
+            self.checksumType = checksumType
+            self.checksumXXHASH128 = checksumXXHASH128
+            self.checksumXXHASH3 = checksumXXHASH3
+            self.checksumXXHASH64 = checksumXXHASH64
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            checksumCRC32 = try members.optional("ChecksumCRC32")
+            checksumCRC32C = try members.optional("ChecksumCRC32C")
+            checksumCRC64NVME = try members.optional("ChecksumCRC64NVME")
+            checksumMD5 = try members.optional("ChecksumMD5")
+            checksumSHA1 = try members.optional("ChecksumSHA1")
+            checksumSHA256 = try members.optional("ChecksumSHA256")
+            checksumSHA512 = try members.optional("ChecksumSHA512")
+            checksumType = try members.optional("ChecksumType")
+            checksumXXHASH128 = try members.optional("ChecksumXXHASH128")
+            checksumXXHASH3 = try members.optional("ChecksumXXHASH3")
+            checksumXXHASH64 = try members.optional("ChecksumXXHASH64")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("ChecksumCRC32", checksumCRC32)
+            object.set("ChecksumCRC32C", checksumCRC32C)
+            object.set("ChecksumCRC64NVME", checksumCRC64NVME)
+            object.set("ChecksumMD5", checksumMD5)
+            object.set("ChecksumSHA1", checksumSHA1)
+            object.set("ChecksumSHA256", checksumSHA256)
+            object.set("ChecksumSHA512", checksumSHA512)
+            object.set("ChecksumType", checksumType)
+            object.set("ChecksumXXHASH128", checksumXXHASH128)
+            object.set("ChecksumXXHASH3", checksumXXHASH3)
+            object.set("ChecksumXXHASH64", checksumXXHASH64)
             return object.value
         }
     }
@@ -486,6 +660,29 @@ package enum S3Shapes {
             object.set("ChecksumXXHASH64", checksumXXHASH64)
             object.set("ETag", eTag)
             object.set("PartNumber", partNumber)
+            return object.value
+        }
+    }
+
+    package struct Condition: WireCodable, Sendable, Hashable {
+        package var httpErrorCodeReturnedEquals: String?
+        package var keyPrefixEquals: String?
+
+        package init(httpErrorCodeReturnedEquals: String? = nil, keyPrefixEquals: String? = nil) {
+            self.httpErrorCodeReturnedEquals = httpErrorCodeReturnedEquals
+            self.keyPrefixEquals = keyPrefixEquals
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            httpErrorCodeReturnedEquals = try members.optional("HttpErrorCodeReturnedEquals")
+            keyPrefixEquals = try members.optional("KeyPrefixEquals")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("HttpErrorCodeReturnedEquals", httpErrorCodeReturnedEquals)
+            object.set("KeyPrefixEquals", keyPrefixEquals)
             return object.value
         }
     }
@@ -1354,6 +1551,75 @@ package enum S3Shapes {
         }
     }
 
+    package struct DeleteBucketCorsRequest: WireCodable, Sendable, Hashable {
+        package var bucket: String
+        package var expectedBucketOwner: String?
+
+        package init(bucket: String, expectedBucketOwner: String? = nil) {
+            self.bucket = bucket
+            self.expectedBucketOwner = expectedBucketOwner
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            bucket = try members.required("Bucket")
+            expectedBucketOwner = try members.optional("ExpectedBucketOwner")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Bucket", bucket)
+            object.set("ExpectedBucketOwner", expectedBucketOwner)
+            return object.value
+        }
+    }
+
+    package struct DeleteBucketLifecycleRequest: WireCodable, Sendable, Hashable {
+        package var bucket: String
+        package var expectedBucketOwner: String?
+
+        package init(bucket: String, expectedBucketOwner: String? = nil) {
+            self.bucket = bucket
+            self.expectedBucketOwner = expectedBucketOwner
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            bucket = try members.required("Bucket")
+            expectedBucketOwner = try members.optional("ExpectedBucketOwner")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Bucket", bucket)
+            object.set("ExpectedBucketOwner", expectedBucketOwner)
+            return object.value
+        }
+    }
+
+    package struct DeleteBucketPolicyRequest: WireCodable, Sendable, Hashable {
+        package var bucket: String
+        package var expectedBucketOwner: String?
+
+        package init(bucket: String, expectedBucketOwner: String? = nil) {
+            self.bucket = bucket
+            self.expectedBucketOwner = expectedBucketOwner
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            bucket = try members.required("Bucket")
+            expectedBucketOwner = try members.optional("ExpectedBucketOwner")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Bucket", bucket)
+            object.set("ExpectedBucketOwner", expectedBucketOwner)
+            return object.value
+        }
+    }
+
     package struct DeleteBucketRequest: WireCodable, Sendable, Hashable {
         package var bucket: String
         package var expectedBucketOwner: String?
@@ -1373,6 +1639,87 @@ package enum S3Shapes {
             var object = WireObject()
             object.set("Bucket", bucket)
             object.set("ExpectedBucketOwner", expectedBucketOwner)
+            return object.value
+        }
+    }
+
+    package struct DeleteBucketTaggingRequest: WireCodable, Sendable, Hashable {
+        package var bucket: String
+        package var expectedBucketOwner: String?
+
+        package init(bucket: String, expectedBucketOwner: String? = nil) {
+            self.bucket = bucket
+            self.expectedBucketOwner = expectedBucketOwner
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            bucket = try members.required("Bucket")
+            expectedBucketOwner = try members.optional("ExpectedBucketOwner")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Bucket", bucket)
+            object.set("ExpectedBucketOwner", expectedBucketOwner)
+            return object.value
+        }
+    }
+
+    package struct DeleteBucketWebsiteRequest: WireCodable, Sendable, Hashable {
+        package var bucket: String
+        package var expectedBucketOwner: String?
+
+        package init(bucket: String, expectedBucketOwner: String? = nil) {
+            self.bucket = bucket
+            self.expectedBucketOwner = expectedBucketOwner
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            bucket = try members.required("Bucket")
+            expectedBucketOwner = try members.optional("ExpectedBucketOwner")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Bucket", bucket)
+            object.set("ExpectedBucketOwner", expectedBucketOwner)
+            return object.value
+        }
+    }
+
+    package struct DeleteMarkerEntry: WireCodable, Sendable, Hashable {
+        package var isLatest: Bool?
+        package var key: String?
+        package var lastModified: Date?
+        package var owner: Owner?
+        package var versionId: String?
+
+        package init(isLatest: Bool? = nil, key: String? = nil, lastModified: Date? = nil, owner: Owner? = nil, versionId: String? = nil) {
+            self.isLatest = isLatest
+            self.key = key
+            self.lastModified = lastModified
+            self.owner = owner
+            self.versionId = versionId
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            isLatest = try members.optional("IsLatest")
+            key = try members.optional("Key")
+            lastModified = try members.optional("LastModified")
+            owner = try members.optional("Owner")
+            versionId = try members.optional("VersionId")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("IsLatest", isLatest)
+            object.set("Key", key)
+            object.set("LastModified", lastModified)
+            object.set("Owner", owner)
+            object.set("VersionId", versionId)
             return object.value
         }
     }
@@ -1465,6 +1812,56 @@ package enum S3Shapes {
             object.set("Key", key)
             object.set("MFA", mfa)
             object.set("RequestPayer", requestPayer)
+            object.set("VersionId", versionId)
+            return object.value
+        }
+    }
+
+    package struct DeleteObjectTaggingOutput: WireCodable, Sendable, Hashable {
+        package var versionId: String?
+
+        package init(versionId: String? = nil) {
+            self.versionId = versionId
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            versionId = try members.optional("VersionId")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("VersionId", versionId)
+            return object.value
+        }
+    }
+
+    package struct DeleteObjectTaggingRequest: WireCodable, Sendable, Hashable {
+        package var bucket: String
+        package var expectedBucketOwner: String?
+        package var key: String
+        package var versionId: String?
+
+        package init(bucket: String, expectedBucketOwner: String? = nil, key: String, versionId: String? = nil) {
+            self.bucket = bucket
+            self.expectedBucketOwner = expectedBucketOwner
+            self.key = key
+            self.versionId = versionId
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            bucket = try members.required("Bucket")
+            expectedBucketOwner = try members.optional("ExpectedBucketOwner")
+            key = try members.required("Key")
+            versionId = try members.optional("VersionId")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Bucket", bucket)
+            object.set("ExpectedBucketOwner", expectedBucketOwner)
+            object.set("Key", key)
             object.set("VersionId", versionId)
             return object.value
         }
@@ -1610,6 +2007,148 @@ package enum S3Shapes {
         }
     }
 
+    package struct ErrorDocument: WireCodable, Sendable, Hashable {
+        package var key: String
+
+        package init(key: String) {
+            self.key = key
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            key = try members.required("Key")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Key", key)
+            return object.value
+        }
+    }
+
+    package struct EventBridgeConfiguration: WireCodable, Sendable, Hashable {
+        package init() {}
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            _ = try WireMembers(wire, path: path)
+        }
+
+        package var wire: WireValue {
+            .object([:])
+        }
+    }
+
+    package struct FilterRule: WireCodable, Sendable, Hashable {
+        package var name: String?
+        package var value: String?
+
+        package init(name: String? = nil, value: String? = nil) {
+            self.name = name
+            self.value = value
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            name = try members.optional("Name")
+            value = try members.optional("Value")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Name", name)
+            object.set("Value", value)
+            return object.value
+        }
+    }
+
+    package struct GetBucketCorsOutput: WireCodable, Sendable, Hashable {
+        package var corsRules: [CORSRule]?
+
+        package init(corsRules: [CORSRule]? = nil) {
+            self.corsRules = corsRules
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            corsRules = try members.optional("CORSRules")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("CORSRules", corsRules)
+            return object.value
+        }
+    }
+
+    package struct GetBucketCorsRequest: WireCodable, Sendable, Hashable {
+        package var bucket: String
+        package var expectedBucketOwner: String?
+
+        package init(bucket: String, expectedBucketOwner: String? = nil) {
+            self.bucket = bucket
+            self.expectedBucketOwner = expectedBucketOwner
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            bucket = try members.required("Bucket")
+            expectedBucketOwner = try members.optional("ExpectedBucketOwner")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Bucket", bucket)
+            object.set("ExpectedBucketOwner", expectedBucketOwner)
+            return object.value
+        }
+    }
+
+    package struct GetBucketLifecycleConfigurationOutput: WireCodable, Sendable, Hashable {
+        package var rules: [LifecycleRule]?
+        package var transitionDefaultMinimumObjectSize: String?
+
+        package init(rules: [LifecycleRule]? = nil, transitionDefaultMinimumObjectSize: String? = nil) {
+            self.rules = rules
+            self.transitionDefaultMinimumObjectSize = transitionDefaultMinimumObjectSize
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            rules = try members.optional("Rules")
+            transitionDefaultMinimumObjectSize = try members.optional("TransitionDefaultMinimumObjectSize")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Rules", rules)
+            object.set("TransitionDefaultMinimumObjectSize", transitionDefaultMinimumObjectSize)
+            return object.value
+        }
+    }
+
+    package struct GetBucketLifecycleConfigurationRequest: WireCodable, Sendable, Hashable {
+        package var bucket: String
+        package var expectedBucketOwner: String?
+
+        package init(bucket: String, expectedBucketOwner: String? = nil) {
+            self.bucket = bucket
+            self.expectedBucketOwner = expectedBucketOwner
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            bucket = try members.required("Bucket")
+            expectedBucketOwner = try members.optional("ExpectedBucketOwner")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Bucket", bucket)
+            object.set("ExpectedBucketOwner", expectedBucketOwner)
+            return object.value
+        }
+    }
+
     package struct GetBucketLocationOutput: WireCodable, Sendable, Hashable {
         package var locationConstraint: String?
 
@@ -1648,6 +2187,396 @@ package enum S3Shapes {
             var object = WireObject()
             object.set("Bucket", bucket)
             object.set("ExpectedBucketOwner", expectedBucketOwner)
+            return object.value
+        }
+    }
+
+    package struct GetBucketNotificationConfigurationRequest: WireCodable, Sendable, Hashable {
+        package var bucket: String
+        package var expectedBucketOwner: String?
+
+        package init(bucket: String, expectedBucketOwner: String? = nil) {
+            self.bucket = bucket
+            self.expectedBucketOwner = expectedBucketOwner
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            bucket = try members.required("Bucket")
+            expectedBucketOwner = try members.optional("ExpectedBucketOwner")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Bucket", bucket)
+            object.set("ExpectedBucketOwner", expectedBucketOwner)
+            return object.value
+        }
+    }
+
+    package struct GetBucketPolicyOutput: WireCodable, Sendable, Hashable {
+        package var policy: String?
+
+        package init(policy: String? = nil) {
+            self.policy = policy
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            policy = try members.optional("Policy")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Policy", policy)
+            return object.value
+        }
+    }
+
+    package struct GetBucketPolicyRequest: WireCodable, Sendable, Hashable {
+        package var bucket: String
+        package var expectedBucketOwner: String?
+
+        package init(bucket: String, expectedBucketOwner: String? = nil) {
+            self.bucket = bucket
+            self.expectedBucketOwner = expectedBucketOwner
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            bucket = try members.required("Bucket")
+            expectedBucketOwner = try members.optional("ExpectedBucketOwner")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Bucket", bucket)
+            object.set("ExpectedBucketOwner", expectedBucketOwner)
+            return object.value
+        }
+    }
+
+    package struct GetBucketTaggingOutput: WireCodable, Sendable, Hashable {
+        package var tagSet: [Tag]
+
+        package init(tagSet: [Tag]) {
+            self.tagSet = tagSet
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            tagSet = try members.required("TagSet")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("TagSet", tagSet)
+            return object.value
+        }
+    }
+
+    package struct GetBucketTaggingRequest: WireCodable, Sendable, Hashable {
+        package var bucket: String
+        package var expectedBucketOwner: String?
+
+        package init(bucket: String, expectedBucketOwner: String? = nil) {
+            self.bucket = bucket
+            self.expectedBucketOwner = expectedBucketOwner
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            bucket = try members.required("Bucket")
+            expectedBucketOwner = try members.optional("ExpectedBucketOwner")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Bucket", bucket)
+            object.set("ExpectedBucketOwner", expectedBucketOwner)
+            return object.value
+        }
+    }
+
+    package struct GetBucketVersioningOutput: WireCodable, Sendable, Hashable {
+        package var mfaDelete: String?
+        package var status: String?
+
+        package init(mfaDelete: String? = nil, status: String? = nil) {
+            self.mfaDelete = mfaDelete
+            self.status = status
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            mfaDelete = try members.optional("MFADelete")
+            status = try members.optional("Status")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("MFADelete", mfaDelete)
+            object.set("Status", status)
+            return object.value
+        }
+    }
+
+    package struct GetBucketVersioningRequest: WireCodable, Sendable, Hashable {
+        package var bucket: String
+        package var expectedBucketOwner: String?
+
+        package init(bucket: String, expectedBucketOwner: String? = nil) {
+            self.bucket = bucket
+            self.expectedBucketOwner = expectedBucketOwner
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            bucket = try members.required("Bucket")
+            expectedBucketOwner = try members.optional("ExpectedBucketOwner")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Bucket", bucket)
+            object.set("ExpectedBucketOwner", expectedBucketOwner)
+            return object.value
+        }
+    }
+
+    package struct GetBucketWebsiteOutput: WireCodable, Sendable, Hashable {
+        package var errorDocument: ErrorDocument?
+        package var indexDocument: IndexDocument?
+        package var redirectAllRequestsTo: RedirectAllRequestsTo?
+        package var routingRules: [RoutingRule]?
+
+        package init(
+            errorDocument: ErrorDocument? = nil,
+            indexDocument: IndexDocument? = nil,
+            redirectAllRequestsTo: RedirectAllRequestsTo? = nil,
+            routingRules: [RoutingRule]? = nil
+        ) {
+            self.errorDocument = errorDocument
+            self.indexDocument = indexDocument
+            self.redirectAllRequestsTo = redirectAllRequestsTo
+            self.routingRules = routingRules
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            errorDocument = try members.optional("ErrorDocument")
+            indexDocument = try members.optional("IndexDocument")
+            redirectAllRequestsTo = try members.optional("RedirectAllRequestsTo")
+            routingRules = try members.optional("RoutingRules")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("ErrorDocument", errorDocument)
+            object.set("IndexDocument", indexDocument)
+            object.set("RedirectAllRequestsTo", redirectAllRequestsTo)
+            object.set("RoutingRules", routingRules)
+            return object.value
+        }
+    }
+
+    package struct GetBucketWebsiteRequest: WireCodable, Sendable, Hashable {
+        package var bucket: String
+        package var expectedBucketOwner: String?
+
+        package init(bucket: String, expectedBucketOwner: String? = nil) {
+            self.bucket = bucket
+            self.expectedBucketOwner = expectedBucketOwner
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            bucket = try members.required("Bucket")
+            expectedBucketOwner = try members.optional("ExpectedBucketOwner")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Bucket", bucket)
+            object.set("ExpectedBucketOwner", expectedBucketOwner)
+            return object.value
+        }
+    }
+
+    package struct GetObjectAttributesOutput: WireCodable, Sendable, Hashable {
+        package var checksum: Checksum?
+        package var deleteMarker: Bool?
+        package var eTag: String?
+        package var lastModified: Date?
+        package var objectParts: GetObjectAttributesParts?
+        package var objectSize: Int64?
+        package var requestCharged: String?
+        package var storageClass: String?
+        package var versionId: String?
+
+        package init(
+            checksum: Checksum? = nil,
+            deleteMarker: Bool? = nil,
+            eTag: String? = nil,
+            lastModified: Date? = nil,
+            objectParts: GetObjectAttributesParts? = nil,
+            objectSize: Int64? = nil,
+            requestCharged: String? = nil,
+            storageClass: String? = nil,
+            versionId: String? = nil
+        ) {
+            self.checksum = checksum
+            self.deleteMarker = deleteMarker
+            self.eTag = eTag
+            self.lastModified = lastModified
+            self.objectParts = objectParts
+            self.objectSize = objectSize
+            self.requestCharged = requestCharged
+            self.storageClass = storageClass
+            self.versionId = versionId
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            checksum = try members.optional("Checksum")
+            deleteMarker = try members.optional("DeleteMarker")
+            eTag = try members.optional("ETag")
+            lastModified = try members.optional("LastModified")
+            objectParts = try members.optional("ObjectParts")
+            objectSize = try members.optional("ObjectSize")
+            requestCharged = try members.optional("RequestCharged")
+            storageClass = try members.optional("StorageClass")
+            versionId = try members.optional("VersionId")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Checksum", checksum)
+            object.set("DeleteMarker", deleteMarker)
+            object.set("ETag", eTag)
+            object.set("LastModified", lastModified)
+            object.set("ObjectParts", objectParts)
+            object.set("ObjectSize", objectSize)
+            object.set("RequestCharged", requestCharged)
+            object.set("StorageClass", storageClass)
+            object.set("VersionId", versionId)
+            return object.value
+        }
+    }
+
+    package struct GetObjectAttributesParts: WireCodable, Sendable, Hashable {
+        package var isTruncated: Bool?
+        package var maxParts: Int?
+        package var nextPartNumberMarker: Int?
+        package var partNumberMarker: Int?
+        package var parts: [ObjectPart]?
+        package var totalPartsCount: Int?
+
+        package init(
+            isTruncated: Bool? = nil,
+            maxParts: Int? = nil,
+            nextPartNumberMarker: Int? = nil,
+            partNumberMarker: Int? = nil,
+            parts: [ObjectPart]? = nil,
+            totalPartsCount: Int? = nil
+        ) {
+            self.isTruncated = isTruncated
+            self.maxParts = maxParts
+            self.nextPartNumberMarker = nextPartNumberMarker
+            self.partNumberMarker = partNumberMarker
+            self.parts = parts
+            self.totalPartsCount = totalPartsCount
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            isTruncated = try members.optional("IsTruncated")
+            maxParts = try members.optional("MaxParts")
+            nextPartNumberMarker = try members.optional("NextPartNumberMarker")
+            partNumberMarker = try members.optional("PartNumberMarker")
+            parts = try members.optional("Parts")
+            totalPartsCount = try members.optional("TotalPartsCount")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("IsTruncated", isTruncated)
+            object.set("MaxParts", maxParts)
+            object.set("NextPartNumberMarker", nextPartNumberMarker)
+            object.set("PartNumberMarker", partNumberMarker)
+            object.set("Parts", parts)
+            object.set("TotalPartsCount", totalPartsCount)
+            return object.value
+        }
+    }
+
+    package struct GetObjectAttributesRequest: WireCodable, Sendable, Hashable {
+        package var bucket: String
+        package var expectedBucketOwner: String?
+        package var key: String
+        package var maxParts: Int?
+        package var objectAttributes: [String]
+        package var partNumberMarker: Int?
+        package var requestPayer: String?
+        package var sseCustomerAlgorithm: String?
+        package var sseCustomerKey: String?
+        package var sseCustomerKeyMD5: String?
+        package var versionId: String?
+
+        package init(
+            bucket: String,
+            expectedBucketOwner: String? = nil,
+            key: String,
+            maxParts: Int? = nil,
+            objectAttributes: [String],
+            partNumberMarker: Int? = nil,
+            requestPayer: String? = nil,
+            sseCustomerAlgorithm: String? = nil,
+            sseCustomerKey: String? = nil,
+            sseCustomerKeyMD5: String? = nil,
+            versionId: String? = nil
+        ) {
+            self.bucket = bucket
+            self.expectedBucketOwner = expectedBucketOwner
+            self.key = key
+            self.maxParts = maxParts
+            self.objectAttributes = objectAttributes
+            self.partNumberMarker = partNumberMarker
+            self.requestPayer = requestPayer
+            self.sseCustomerAlgorithm = sseCustomerAlgorithm
+            self.sseCustomerKey = sseCustomerKey
+            self.sseCustomerKeyMD5 = sseCustomerKeyMD5
+            self.versionId = versionId
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            bucket = try members.required("Bucket")
+            expectedBucketOwner = try members.optional("ExpectedBucketOwner")
+            key = try members.required("Key")
+            maxParts = try members.optional("MaxParts")
+            objectAttributes = try members.required("ObjectAttributes")
+            partNumberMarker = try members.optional("PartNumberMarker")
+            requestPayer = try members.optional("RequestPayer")
+            sseCustomerAlgorithm = try members.optional("SSECustomerAlgorithm")
+            sseCustomerKey = try members.optional("SSECustomerKey")
+            sseCustomerKeyMD5 = try members.optional("SSECustomerKeyMD5")
+            versionId = try members.optional("VersionId")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Bucket", bucket)
+            object.set("ExpectedBucketOwner", expectedBucketOwner)
+            object.set("Key", key)
+            object.set("MaxParts", maxParts)
+            object.set("ObjectAttributes", objectAttributes)
+            object.set("PartNumberMarker", partNumberMarker)
+            object.set("RequestPayer", requestPayer)
+            object.set("SSECustomerAlgorithm", sseCustomerAlgorithm)
+            object.set("SSECustomerKey", sseCustomerKey)
+            object.set("SSECustomerKeyMD5", sseCustomerKeyMD5)
+            object.set("VersionId", versionId)
             return object.value
         }
     }
@@ -1999,6 +2928,64 @@ package enum S3Shapes {
             object.set("SSECustomerAlgorithm", sseCustomerAlgorithm)
             object.set("SSECustomerKey", sseCustomerKey)
             object.set("SSECustomerKeyMD5", sseCustomerKeyMD5)
+            object.set("VersionId", versionId)
+            return object.value
+        }
+    }
+
+    package struct GetObjectTaggingOutput: WireCodable, Sendable, Hashable {
+        package var tagSet: [Tag]
+        package var versionId: String?
+
+        package init(tagSet: [Tag], versionId: String? = nil) {
+            self.tagSet = tagSet
+            self.versionId = versionId
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            tagSet = try members.required("TagSet")
+            versionId = try members.optional("VersionId")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("TagSet", tagSet)
+            object.set("VersionId", versionId)
+            return object.value
+        }
+    }
+
+    package struct GetObjectTaggingRequest: WireCodable, Sendable, Hashable {
+        package var bucket: String
+        package var expectedBucketOwner: String?
+        package var key: String
+        package var requestPayer: String?
+        package var versionId: String?
+
+        package init(bucket: String, expectedBucketOwner: String? = nil, key: String, requestPayer: String? = nil, versionId: String? = nil) {
+            self.bucket = bucket
+            self.expectedBucketOwner = expectedBucketOwner
+            self.key = key
+            self.requestPayer = requestPayer
+            self.versionId = versionId
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            bucket = try members.required("Bucket")
+            expectedBucketOwner = try members.optional("ExpectedBucketOwner")
+            key = try members.required("Key")
+            requestPayer = try members.optional("RequestPayer")
+            versionId = try members.optional("VersionId")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Bucket", bucket)
+            object.set("ExpectedBucketOwner", expectedBucketOwner)
+            object.set("Key", key)
+            object.set("RequestPayer", requestPayer)
             object.set("VersionId", versionId)
             return object.value
         }
@@ -2420,6 +3407,25 @@ package enum S3Shapes {
         }
     }
 
+    package struct IndexDocument: WireCodable, Sendable, Hashable {
+        package var suffix: String
+
+        package init(suffix: String) {
+            self.suffix = suffix
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            suffix = try members.required("Suffix")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Suffix", suffix)
+            return object.value
+        }
+    }
+
     package struct Initiator: WireCodable, Sendable, Hashable {
         package var displayName: String?
         package var id: String?
@@ -2439,6 +3445,197 @@ package enum S3Shapes {
             var object = WireObject()
             object.set("DisplayName", displayName)
             object.set("ID", id)
+            return object.value
+        }
+    }
+
+    package struct LambdaFunctionConfiguration: WireCodable, Sendable, Hashable {
+        package var events: [String]
+        package var filter: NotificationConfigurationFilter?
+        package var id: String?
+        package var lambdaFunctionArn: String
+
+        package init(events: [String], filter: NotificationConfigurationFilter? = nil, id: String? = nil, lambdaFunctionArn: String) {
+            self.events = events
+            self.filter = filter
+            self.id = id
+            self.lambdaFunctionArn = lambdaFunctionArn
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            events = try members.required("Events")
+            filter = try members.optional("Filter")
+            id = try members.optional("Id")
+            lambdaFunctionArn = try members.required("LambdaFunctionArn")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Events", events)
+            object.set("Filter", filter)
+            object.set("Id", id)
+            object.set("LambdaFunctionArn", lambdaFunctionArn)
+            return object.value
+        }
+    }
+
+    package struct LifecycleExpiration: WireCodable, Sendable, Hashable {
+        package var date: Date?
+        package var days: Int?
+        package var expiredObjectDeleteMarker: Bool?
+
+        package init(date: Date? = nil, days: Int? = nil, expiredObjectDeleteMarker: Bool? = nil) {
+            self.date = date
+            self.days = days
+            self.expiredObjectDeleteMarker = expiredObjectDeleteMarker
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            date = try members.optional("Date")
+            days = try members.optional("Days")
+            expiredObjectDeleteMarker = try members.optional("ExpiredObjectDeleteMarker")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Date", date)
+            object.set("Days", days)
+            object.set("ExpiredObjectDeleteMarker", expiredObjectDeleteMarker)
+            return object.value
+        }
+    }
+
+    package struct LifecycleRule: WireCodable, Sendable, Hashable {
+        package var abortIncompleteMultipartUpload: AbortIncompleteMultipartUpload?
+        package var expiration: LifecycleExpiration?
+        package var filter: LifecycleRuleFilter?
+        package var id: String?
+        package var noncurrentVersionExpiration: NoncurrentVersionExpiration?
+        package var noncurrentVersionTransitions: [NoncurrentVersionTransition]?
+        package var prefix: String?
+        package var status: String
+        package var transitions: [Transition]?
+
+        package init(
+            abortIncompleteMultipartUpload: AbortIncompleteMultipartUpload? = nil,
+            expiration: LifecycleExpiration? = nil,
+            filter: LifecycleRuleFilter? = nil,
+            id: String? = nil,
+            noncurrentVersionExpiration: NoncurrentVersionExpiration? = nil,
+            noncurrentVersionTransitions: [NoncurrentVersionTransition]? = nil,
+            prefix: String? = nil,
+            status: String,
+            transitions: [Transition]? = nil
+        ) {
+            self.abortIncompleteMultipartUpload = abortIncompleteMultipartUpload
+            self.expiration = expiration
+            self.filter = filter
+            self.id = id
+            self.noncurrentVersionExpiration = noncurrentVersionExpiration
+            self.noncurrentVersionTransitions = noncurrentVersionTransitions
+            self.prefix = prefix
+            self.status = status
+            self.transitions = transitions
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            abortIncompleteMultipartUpload = try members.optional("AbortIncompleteMultipartUpload")
+            expiration = try members.optional("Expiration")
+            filter = try members.optional("Filter")
+            id = try members.optional("ID")
+            noncurrentVersionExpiration = try members.optional("NoncurrentVersionExpiration")
+            noncurrentVersionTransitions = try members.optional("NoncurrentVersionTransitions")
+            prefix = try members.optional("Prefix")
+            status = try members.required("Status")
+            transitions = try members.optional("Transitions")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("AbortIncompleteMultipartUpload", abortIncompleteMultipartUpload)
+            object.set("Expiration", expiration)
+            object.set("Filter", filter)
+            object.set("ID", id)
+            object.set("NoncurrentVersionExpiration", noncurrentVersionExpiration)
+            object.set("NoncurrentVersionTransitions", noncurrentVersionTransitions)
+            object.set("Prefix", prefix)
+            object.set("Status", status)
+            object.set("Transitions", transitions)
+            return object.value
+        }
+    }
+
+    package struct LifecycleRuleAndOperator: WireCodable, Sendable, Hashable {
+        package var objectSizeGreaterThan: Int64?
+        package var objectSizeLessThan: Int64?
+        package var prefix: String?
+        package var tags: [Tag]?
+
+        package init(objectSizeGreaterThan: Int64? = nil, objectSizeLessThan: Int64? = nil, prefix: String? = nil, tags: [Tag]? = nil) {
+            self.objectSizeGreaterThan = objectSizeGreaterThan
+            self.objectSizeLessThan = objectSizeLessThan
+            self.prefix = prefix
+            self.tags = tags
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            objectSizeGreaterThan = try members.optional("ObjectSizeGreaterThan")
+            objectSizeLessThan = try members.optional("ObjectSizeLessThan")
+            prefix = try members.optional("Prefix")
+            tags = try members.optional("Tags")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("ObjectSizeGreaterThan", objectSizeGreaterThan)
+            object.set("ObjectSizeLessThan", objectSizeLessThan)
+            object.set("Prefix", prefix)
+            object.set("Tags", tags)
+            return object.value
+        }
+    }
+
+    package struct LifecycleRuleFilter: WireCodable, Sendable, Hashable {
+        package var and: LifecycleRuleAndOperator?
+        package var objectSizeGreaterThan: Int64?
+        package var objectSizeLessThan: Int64?
+        package var prefix: String?
+        package var tag: Tag?
+
+        package init(
+            and: LifecycleRuleAndOperator? = nil,
+            objectSizeGreaterThan: Int64? = nil,
+            objectSizeLessThan: Int64? = nil,
+            prefix: String? = nil,
+            tag: Tag? = nil
+        ) {
+            self.and = and
+            self.objectSizeGreaterThan = objectSizeGreaterThan
+            self.objectSizeLessThan = objectSizeLessThan
+            self.prefix = prefix
+            self.tag = tag
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            and = try members.optional("And")
+            objectSizeGreaterThan = try members.optional("ObjectSizeGreaterThan")
+            objectSizeLessThan = try members.optional("ObjectSizeLessThan")
+            prefix = try members.optional("Prefix")
+            tag = try members.optional("Tag")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("And", and)
+            object.set("ObjectSizeGreaterThan", objectSizeGreaterThan)
+            object.set("ObjectSizeLessThan", objectSizeLessThan)
+            object.set("Prefix", prefix)
+            object.set("Tag", tag)
             return object.value
         }
     }
@@ -2643,6 +3840,158 @@ package enum S3Shapes {
             object.set("Prefix", prefix)
             object.set("RequestPayer", requestPayer)
             object.set("UploadIdMarker", uploadIdMarker)
+            return object.value
+        }
+    }
+
+    package struct ListObjectVersionsOutput: WireCodable, Sendable, Hashable {
+        package var commonPrefixes: [CommonPrefix]?
+        package var deleteMarkers: [DeleteMarkerEntry]?
+        package var delimiter: String?
+        package var encodingType: String?
+        package var isTruncated: Bool?
+        package var keyMarker: String?
+        package var maxKeys: Int?
+        package var name: String?
+        package var nextKeyMarker: String?
+        package var nextVersionIdMarker: String?
+        package var prefix: String?
+        package var requestCharged: String?
+        package var versionIdMarker: String?
+        package var versions: [ObjectVersion]?
+
+        package init(
+            commonPrefixes: [CommonPrefix]? = nil,
+            deleteMarkers: [DeleteMarkerEntry]? = nil,
+            delimiter: String? = nil,
+            encodingType: String? = nil,
+            isTruncated: Bool? = nil,
+            keyMarker: String? = nil,
+            maxKeys: Int? = nil,
+            name: String? = nil,
+            nextKeyMarker: String? = nil,
+            nextVersionIdMarker: String? = nil,
+            prefix: String? = nil,
+            requestCharged: String? = nil,
+            versionIdMarker: String? = nil,
+            versions: [ObjectVersion]? = nil
+        ) {
+            self.commonPrefixes = commonPrefixes
+            self.deleteMarkers = deleteMarkers
+            self.delimiter = delimiter
+            self.encodingType = encodingType
+            self.isTruncated = isTruncated
+            self.keyMarker = keyMarker
+            self.maxKeys = maxKeys
+            self.name = name
+            self.nextKeyMarker = nextKeyMarker
+            self.nextVersionIdMarker = nextVersionIdMarker
+            self.prefix = prefix
+            self.requestCharged = requestCharged
+            self.versionIdMarker = versionIdMarker
+            self.versions = versions
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            commonPrefixes = try members.optional("CommonPrefixes")
+            deleteMarkers = try members.optional("DeleteMarkers")
+            delimiter = try members.optional("Delimiter")
+            encodingType = try members.optional("EncodingType")
+            isTruncated = try members.optional("IsTruncated")
+            keyMarker = try members.optional("KeyMarker")
+            maxKeys = try members.optional("MaxKeys")
+            name = try members.optional("Name")
+            nextKeyMarker = try members.optional("NextKeyMarker")
+            nextVersionIdMarker = try members.optional("NextVersionIdMarker")
+            prefix = try members.optional("Prefix")
+            requestCharged = try members.optional("RequestCharged")
+            versionIdMarker = try members.optional("VersionIdMarker")
+            versions = try members.optional("Versions")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("CommonPrefixes", commonPrefixes)
+            object.set("DeleteMarkers", deleteMarkers)
+            object.set("Delimiter", delimiter)
+            object.set("EncodingType", encodingType)
+            object.set("IsTruncated", isTruncated)
+            object.set("KeyMarker", keyMarker)
+            object.set("MaxKeys", maxKeys)
+            object.set("Name", name)
+            object.set("NextKeyMarker", nextKeyMarker)
+            object.set("NextVersionIdMarker", nextVersionIdMarker)
+            object.set("Prefix", prefix)
+            object.set("RequestCharged", requestCharged)
+            object.set("VersionIdMarker", versionIdMarker)
+            object.set("Versions", versions)
+            return object.value
+        }
+    }
+
+    package struct ListObjectVersionsRequest: WireCodable, Sendable, Hashable {
+        package var bucket: String
+        package var delimiter: String?
+        package var encodingType: String?
+        package var expectedBucketOwner: String?
+        package var keyMarker: String?
+        package var maxKeys: Int?
+        package var optionalObjectAttributes: [String]?
+        package var prefix: String?
+        package var requestPayer: String?
+        package var versionIdMarker: String?
+
+        package init(
+            bucket: String,
+            delimiter: String? = nil,
+            encodingType: String? = nil,
+            expectedBucketOwner: String? = nil,
+            keyMarker: String? = nil,
+            maxKeys: Int? = nil,
+            optionalObjectAttributes: [String]? = nil,
+            prefix: String? = nil,
+            requestPayer: String? = nil,
+            versionIdMarker: String? = nil
+        ) {
+            self.bucket = bucket
+            self.delimiter = delimiter
+            self.encodingType = encodingType
+            self.expectedBucketOwner = expectedBucketOwner
+            self.keyMarker = keyMarker
+            self.maxKeys = maxKeys
+            self.optionalObjectAttributes = optionalObjectAttributes
+            self.prefix = prefix
+            self.requestPayer = requestPayer
+            self.versionIdMarker = versionIdMarker
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            bucket = try members.required("Bucket")
+            delimiter = try members.optional("Delimiter")
+            encodingType = try members.optional("EncodingType")
+            expectedBucketOwner = try members.optional("ExpectedBucketOwner")
+            keyMarker = try members.optional("KeyMarker")
+            maxKeys = try members.optional("MaxKeys")
+            optionalObjectAttributes = try members.optional("OptionalObjectAttributes")
+            prefix = try members.optional("Prefix")
+            requestPayer = try members.optional("RequestPayer")
+            versionIdMarker = try members.optional("VersionIdMarker")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Bucket", bucket)
+            object.set("Delimiter", delimiter)
+            object.set("EncodingType", encodingType)
+            object.set("ExpectedBucketOwner", expectedBucketOwner)
+            object.set("KeyMarker", keyMarker)
+            object.set("MaxKeys", maxKeys)
+            object.set("OptionalObjectAttributes", optionalObjectAttributes)
+            object.set("Prefix", prefix)
+            object.set("RequestPayer", requestPayer)
+            object.set("VersionIdMarker", versionIdMarker)
             return object.value
         }
     }
@@ -3172,6 +4521,111 @@ package enum S3Shapes {
         }
     }
 
+    package struct NoncurrentVersionExpiration: WireCodable, Sendable, Hashable {
+        package var newerNoncurrentVersions: Int?
+        package var noncurrentDays: Int?
+
+        package init(newerNoncurrentVersions: Int? = nil, noncurrentDays: Int? = nil) {
+            self.newerNoncurrentVersions = newerNoncurrentVersions
+            self.noncurrentDays = noncurrentDays
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            newerNoncurrentVersions = try members.optional("NewerNoncurrentVersions")
+            noncurrentDays = try members.optional("NoncurrentDays")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("NewerNoncurrentVersions", newerNoncurrentVersions)
+            object.set("NoncurrentDays", noncurrentDays)
+            return object.value
+        }
+    }
+
+    package struct NoncurrentVersionTransition: WireCodable, Sendable, Hashable {
+        package var newerNoncurrentVersions: Int?
+        package var noncurrentDays: Int?
+        package var storageClass: String?
+
+        package init(newerNoncurrentVersions: Int? = nil, noncurrentDays: Int? = nil, storageClass: String? = nil) {
+            self.newerNoncurrentVersions = newerNoncurrentVersions
+            self.noncurrentDays = noncurrentDays
+            self.storageClass = storageClass
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            newerNoncurrentVersions = try members.optional("NewerNoncurrentVersions")
+            noncurrentDays = try members.optional("NoncurrentDays")
+            storageClass = try members.optional("StorageClass")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("NewerNoncurrentVersions", newerNoncurrentVersions)
+            object.set("NoncurrentDays", noncurrentDays)
+            object.set("StorageClass", storageClass)
+            return object.value
+        }
+    }
+
+    package struct NotificationConfiguration: WireCodable, Sendable, Hashable {
+        package var eventBridgeConfiguration: EventBridgeConfiguration?
+        package var lambdaFunctionConfigurations: [LambdaFunctionConfiguration]?
+        package var queueConfigurations: [QueueConfiguration]?
+        package var topicConfigurations: [TopicConfiguration]?
+
+        package init(
+            eventBridgeConfiguration: EventBridgeConfiguration? = nil,
+            lambdaFunctionConfigurations: [LambdaFunctionConfiguration]? = nil,
+            queueConfigurations: [QueueConfiguration]? = nil,
+            topicConfigurations: [TopicConfiguration]? = nil
+        ) {
+            self.eventBridgeConfiguration = eventBridgeConfiguration
+            self.lambdaFunctionConfigurations = lambdaFunctionConfigurations
+            self.queueConfigurations = queueConfigurations
+            self.topicConfigurations = topicConfigurations
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            eventBridgeConfiguration = try members.optional("EventBridgeConfiguration")
+            lambdaFunctionConfigurations = try members.optional("LambdaFunctionConfigurations")
+            queueConfigurations = try members.optional("QueueConfigurations")
+            topicConfigurations = try members.optional("TopicConfigurations")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("EventBridgeConfiguration", eventBridgeConfiguration)
+            object.set("LambdaFunctionConfigurations", lambdaFunctionConfigurations)
+            object.set("QueueConfigurations", queueConfigurations)
+            object.set("TopicConfigurations", topicConfigurations)
+            return object.value
+        }
+    }
+
+    package struct NotificationConfigurationFilter: WireCodable, Sendable, Hashable {
+        package var key: S3KeyFilter?
+
+        package init(key: S3KeyFilter? = nil) {
+            self.key = key
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            key = try members.optional("Key")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Key", key)
+            return object.value
+        }
+    }
+
     package struct Object: WireCodable, Sendable, Hashable {
         package var checksumAlgorithm: [String]?
         package var checksumType: String?
@@ -3263,6 +4717,153 @@ package enum S3Shapes {
             object.set("Key", key)
             object.set("LastModifiedTime", lastModifiedTime)
             object.set("Size", size)
+            object.set("VersionId", versionId)
+            return object.value
+        }
+    }
+
+    package struct ObjectPart: WireCodable, Sendable, Hashable {
+        package var checksumCRC32: String?
+        package var checksumCRC32C: String?
+        package var checksumCRC64NVME: String?
+        package var checksumMD5: String?
+        package var checksumSHA1: String?
+        package var checksumSHA256: String?
+        package var checksumSHA512: String?
+        package var checksumXXHASH128: String?
+        package var checksumXXHASH3: String?
+        package var checksumXXHASH64: String?
+        package var partNumber: Int?
+        package var size: Int64?
+
+        package init(
+            checksumCRC32: String? = nil,
+            checksumCRC32C: String? = nil,
+            checksumCRC64NVME: String? = nil,
+            checksumMD5: String? = nil,
+            checksumSHA1: String? = nil,
+            checksumSHA256: String? = nil,
+            checksumSHA512: String? = nil,
+            checksumXXHASH128: String? = nil,
+            checksumXXHASH3: String? = nil,
+            checksumXXHASH64: String? = nil,
+            partNumber: Int? = nil,
+            size: Int64? = nil
+        ) {
+            self.checksumCRC32 = checksumCRC32
+            self.checksumCRC32C = checksumCRC32C
+            self.checksumCRC64NVME = checksumCRC64NVME
+            self.checksumMD5 = checksumMD5
+            self.checksumSHA1 = checksumSHA1
+            self.checksumSHA256 = checksumSHA256
+            self.checksumSHA512 = checksumSHA512
+            self.checksumXXHASH128 = checksumXXHASH128
+            self.checksumXXHASH3 = checksumXXHASH3
+            self.checksumXXHASH64 = checksumXXHASH64
+            self.partNumber = partNumber
+            self.size = size
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            checksumCRC32 = try members.optional("ChecksumCRC32")
+            checksumCRC32C = try members.optional("ChecksumCRC32C")
+            checksumCRC64NVME = try members.optional("ChecksumCRC64NVME")
+            checksumMD5 = try members.optional("ChecksumMD5")
+            checksumSHA1 = try members.optional("ChecksumSHA1")
+            checksumSHA256 = try members.optional("ChecksumSHA256")
+            checksumSHA512 = try members.optional("ChecksumSHA512")
+            checksumXXHASH128 = try members.optional("ChecksumXXHASH128")
+            checksumXXHASH3 = try members.optional("ChecksumXXHASH3")
+            checksumXXHASH64 = try members.optional("ChecksumXXHASH64")
+            partNumber = try members.optional("PartNumber")
+            size = try members.optional("Size")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("ChecksumCRC32", checksumCRC32)
+            object.set("ChecksumCRC32C", checksumCRC32C)
+            object.set("ChecksumCRC64NVME", checksumCRC64NVME)
+            object.set("ChecksumMD5", checksumMD5)
+            object.set("ChecksumSHA1", checksumSHA1)
+            object.set("ChecksumSHA256", checksumSHA256)
+            object.set("ChecksumSHA512", checksumSHA512)
+            object.set("ChecksumXXHASH128", checksumXXHASH128)
+            object.set("ChecksumXXHASH3", checksumXXHASH3)
+            object.set("ChecksumXXHASH64", checksumXXHASH64)
+            object.set("PartNumber", partNumber)
+            object.set("Size", size)
+            return object.value
+        }
+    }
+
+    package struct ObjectVersion: WireCodable, Sendable, Hashable {
+        package var checksumAlgorithm: [String]?
+        package var checksumType: String?
+        package var eTag: String?
+        package var isLatest: Bool?
+        package var key: String?
+        package var lastModified: Date?
+        package var owner: Owner?
+        package var restoreStatus: RestoreStatus?
+        package var size: Int64?
+        package var storageClass: String?
+        package var versionId: String?
+
+        package init(
+            checksumAlgorithm: [String]? = nil,
+            checksumType: String? = nil,
+            eTag: String? = nil,
+            isLatest: Bool? = nil,
+            key: String? = nil,
+            lastModified: Date? = nil,
+            owner: Owner? = nil,
+            restoreStatus: RestoreStatus? = nil,
+            size: Int64? = nil,
+            storageClass: String? = nil,
+            versionId: String? = nil
+        ) {
+            self.checksumAlgorithm = checksumAlgorithm
+            self.checksumType = checksumType
+            self.eTag = eTag
+            self.isLatest = isLatest
+            self.key = key
+            self.lastModified = lastModified
+            self.owner = owner
+            self.restoreStatus = restoreStatus
+            self.size = size
+            self.storageClass = storageClass
+            self.versionId = versionId
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            checksumAlgorithm = try members.optional("ChecksumAlgorithm")
+            checksumType = try members.optional("ChecksumType")
+            eTag = try members.optional("ETag")
+            isLatest = try members.optional("IsLatest")
+            key = try members.optional("Key")
+            lastModified = try members.optional("LastModified")
+            owner = try members.optional("Owner")
+            restoreStatus = try members.optional("RestoreStatus")
+            size = try members.optional("Size")
+            storageClass = try members.optional("StorageClass")
+            versionId = try members.optional("VersionId")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("ChecksumAlgorithm", checksumAlgorithm)
+            object.set("ChecksumType", checksumType)
+            object.set("ETag", eTag)
+            object.set("IsLatest", isLatest)
+            object.set("Key", key)
+            object.set("LastModified", lastModified)
+            object.set("Owner", owner)
+            object.set("RestoreStatus", restoreStatus)
+            object.set("Size", size)
+            object.set("StorageClass", storageClass)
             object.set("VersionId", versionId)
             return object.value
         }
@@ -3373,6 +4974,317 @@ package enum S3Shapes {
             object.set("LastModified", lastModified)
             object.set("PartNumber", partNumber)
             object.set("Size", size)
+            return object.value
+        }
+    }
+
+    package struct PutBucketCorsRequest: WireCodable, Sendable, Hashable {
+        package var bucket: String
+        package var corsConfiguration: CORSConfiguration
+        package var checksumAlgorithm: String?
+        package var contentMD5: String?
+        package var expectedBucketOwner: String?
+
+        package init(
+            bucket: String,
+            corsConfiguration: CORSConfiguration,
+            checksumAlgorithm: String? = nil,
+            contentMD5: String? = nil,
+            expectedBucketOwner: String? = nil
+        ) {
+            self.bucket = bucket
+            self.corsConfiguration = corsConfiguration
+            self.checksumAlgorithm = checksumAlgorithm
+            self.contentMD5 = contentMD5
+            self.expectedBucketOwner = expectedBucketOwner
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            bucket = try members.required("Bucket")
+            corsConfiguration = try members.required("CORSConfiguration")
+            checksumAlgorithm = try members.optional("ChecksumAlgorithm")
+            contentMD5 = try members.optional("ContentMD5")
+            expectedBucketOwner = try members.optional("ExpectedBucketOwner")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Bucket", bucket)
+            object.set("CORSConfiguration", corsConfiguration)
+            object.set("ChecksumAlgorithm", checksumAlgorithm)
+            object.set("ContentMD5", contentMD5)
+            object.set("ExpectedBucketOwner", expectedBucketOwner)
+            return object.value
+        }
+    }
+
+    package struct PutBucketLifecycleConfigurationOutput: WireCodable, Sendable, Hashable {
+        package var transitionDefaultMinimumObjectSize: String?
+
+        package init(transitionDefaultMinimumObjectSize: String? = nil) {
+            self.transitionDefaultMinimumObjectSize = transitionDefaultMinimumObjectSize
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            transitionDefaultMinimumObjectSize = try members.optional("TransitionDefaultMinimumObjectSize")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("TransitionDefaultMinimumObjectSize", transitionDefaultMinimumObjectSize)
+            return object.value
+        }
+    }
+
+    package struct PutBucketLifecycleConfigurationRequest: WireCodable, Sendable, Hashable {
+        package var bucket: String
+        package var checksumAlgorithm: String?
+        package var expectedBucketOwner: String?
+        package var lifecycleConfiguration: BucketLifecycleConfiguration?
+        package var transitionDefaultMinimumObjectSize: String?
+
+        package init(
+            bucket: String,
+            checksumAlgorithm: String? = nil,
+            expectedBucketOwner: String? = nil,
+            lifecycleConfiguration: BucketLifecycleConfiguration? = nil,
+            transitionDefaultMinimumObjectSize: String? = nil
+        ) {
+            self.bucket = bucket
+            self.checksumAlgorithm = checksumAlgorithm
+            self.expectedBucketOwner = expectedBucketOwner
+            self.lifecycleConfiguration = lifecycleConfiguration
+            self.transitionDefaultMinimumObjectSize = transitionDefaultMinimumObjectSize
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            bucket = try members.required("Bucket")
+            checksumAlgorithm = try members.optional("ChecksumAlgorithm")
+            expectedBucketOwner = try members.optional("ExpectedBucketOwner")
+            lifecycleConfiguration = try members.optional("LifecycleConfiguration")
+            transitionDefaultMinimumObjectSize = try members.optional("TransitionDefaultMinimumObjectSize")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Bucket", bucket)
+            object.set("ChecksumAlgorithm", checksumAlgorithm)
+            object.set("ExpectedBucketOwner", expectedBucketOwner)
+            object.set("LifecycleConfiguration", lifecycleConfiguration)
+            object.set("TransitionDefaultMinimumObjectSize", transitionDefaultMinimumObjectSize)
+            return object.value
+        }
+    }
+
+    package struct PutBucketNotificationConfigurationRequest: WireCodable, Sendable, Hashable {
+        package var bucket: String
+        package var expectedBucketOwner: String?
+        package var notificationConfiguration: NotificationConfiguration
+        package var skipDestinationValidation: Bool?
+
+        package init(
+            bucket: String,
+            expectedBucketOwner: String? = nil,
+            notificationConfiguration: NotificationConfiguration,
+            skipDestinationValidation: Bool? = nil
+        ) {
+            self.bucket = bucket
+            self.expectedBucketOwner = expectedBucketOwner
+            self.notificationConfiguration = notificationConfiguration
+            self.skipDestinationValidation = skipDestinationValidation
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            bucket = try members.required("Bucket")
+            expectedBucketOwner = try members.optional("ExpectedBucketOwner")
+            notificationConfiguration = try members.required("NotificationConfiguration")
+            skipDestinationValidation = try members.optional("SkipDestinationValidation")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Bucket", bucket)
+            object.set("ExpectedBucketOwner", expectedBucketOwner)
+            object.set("NotificationConfiguration", notificationConfiguration)
+            object.set("SkipDestinationValidation", skipDestinationValidation)
+            return object.value
+        }
+    }
+
+    package struct PutBucketPolicyRequest: WireCodable, Sendable, Hashable {
+        package var bucket: String
+        package var checksumAlgorithm: String?
+        package var confirmRemoveSelfBucketAccess: Bool?
+        package var contentMD5: String?
+        package var expectedBucketOwner: String?
+        package var policy: String
+
+        package init(
+            bucket: String,
+            checksumAlgorithm: String? = nil,
+            confirmRemoveSelfBucketAccess: Bool? = nil,
+            contentMD5: String? = nil,
+            expectedBucketOwner: String? = nil,
+            policy: String
+        ) {
+            self.bucket = bucket
+            self.checksumAlgorithm = checksumAlgorithm
+            self.confirmRemoveSelfBucketAccess = confirmRemoveSelfBucketAccess
+            self.contentMD5 = contentMD5
+            self.expectedBucketOwner = expectedBucketOwner
+            self.policy = policy
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            bucket = try members.required("Bucket")
+            checksumAlgorithm = try members.optional("ChecksumAlgorithm")
+            confirmRemoveSelfBucketAccess = try members.optional("ConfirmRemoveSelfBucketAccess")
+            contentMD5 = try members.optional("ContentMD5")
+            expectedBucketOwner = try members.optional("ExpectedBucketOwner")
+            policy = try members.required("Policy")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Bucket", bucket)
+            object.set("ChecksumAlgorithm", checksumAlgorithm)
+            object.set("ConfirmRemoveSelfBucketAccess", confirmRemoveSelfBucketAccess)
+            object.set("ContentMD5", contentMD5)
+            object.set("ExpectedBucketOwner", expectedBucketOwner)
+            object.set("Policy", policy)
+            return object.value
+        }
+    }
+
+    package struct PutBucketTaggingRequest: WireCodable, Sendable, Hashable {
+        package var bucket: String
+        package var checksumAlgorithm: String?
+        package var contentMD5: String?
+        package var expectedBucketOwner: String?
+        package var tagging: Tagging
+
+        package init(
+            bucket: String,
+            checksumAlgorithm: String? = nil,
+            contentMD5: String? = nil,
+            expectedBucketOwner: String? = nil,
+            tagging: Tagging
+        ) {
+            self.bucket = bucket
+            self.checksumAlgorithm = checksumAlgorithm
+            self.contentMD5 = contentMD5
+            self.expectedBucketOwner = expectedBucketOwner
+            self.tagging = tagging
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            bucket = try members.required("Bucket")
+            checksumAlgorithm = try members.optional("ChecksumAlgorithm")
+            contentMD5 = try members.optional("ContentMD5")
+            expectedBucketOwner = try members.optional("ExpectedBucketOwner")
+            tagging = try members.required("Tagging")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Bucket", bucket)
+            object.set("ChecksumAlgorithm", checksumAlgorithm)
+            object.set("ContentMD5", contentMD5)
+            object.set("ExpectedBucketOwner", expectedBucketOwner)
+            object.set("Tagging", tagging)
+            return object.value
+        }
+    }
+
+    package struct PutBucketVersioningRequest: WireCodable, Sendable, Hashable {
+        package var bucket: String
+        package var checksumAlgorithm: String?
+        package var contentMD5: String?
+        package var expectedBucketOwner: String?
+        package var mfa: String?
+        package var versioningConfiguration: VersioningConfiguration
+
+        package init(
+            bucket: String,
+            checksumAlgorithm: String? = nil,
+            contentMD5: String? = nil,
+            expectedBucketOwner: String? = nil,
+            mfa: String? = nil,
+            versioningConfiguration: VersioningConfiguration
+        ) {
+            self.bucket = bucket
+            self.checksumAlgorithm = checksumAlgorithm
+            self.contentMD5 = contentMD5
+            self.expectedBucketOwner = expectedBucketOwner
+            self.mfa = mfa
+            self.versioningConfiguration = versioningConfiguration
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            bucket = try members.required("Bucket")
+            checksumAlgorithm = try members.optional("ChecksumAlgorithm")
+            contentMD5 = try members.optional("ContentMD5")
+            expectedBucketOwner = try members.optional("ExpectedBucketOwner")
+            mfa = try members.optional("MFA")
+            versioningConfiguration = try members.required("VersioningConfiguration")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Bucket", bucket)
+            object.set("ChecksumAlgorithm", checksumAlgorithm)
+            object.set("ContentMD5", contentMD5)
+            object.set("ExpectedBucketOwner", expectedBucketOwner)
+            object.set("MFA", mfa)
+            object.set("VersioningConfiguration", versioningConfiguration)
+            return object.value
+        }
+    }
+
+    package struct PutBucketWebsiteRequest: WireCodable, Sendable, Hashable {
+        package var bucket: String
+        package var checksumAlgorithm: String?
+        package var contentMD5: String?
+        package var expectedBucketOwner: String?
+        package var websiteConfiguration: WebsiteConfiguration
+
+        package init(
+            bucket: String,
+            checksumAlgorithm: String? = nil,
+            contentMD5: String? = nil,
+            expectedBucketOwner: String? = nil,
+            websiteConfiguration: WebsiteConfiguration
+        ) {
+            self.bucket = bucket
+            self.checksumAlgorithm = checksumAlgorithm
+            self.contentMD5 = contentMD5
+            self.expectedBucketOwner = expectedBucketOwner
+            self.websiteConfiguration = websiteConfiguration
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            bucket = try members.required("Bucket")
+            checksumAlgorithm = try members.optional("ChecksumAlgorithm")
+            contentMD5 = try members.optional("ContentMD5")
+            expectedBucketOwner = try members.optional("ExpectedBucketOwner")
+            websiteConfiguration = try members.required("WebsiteConfiguration")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Bucket", bucket)
+            object.set("ChecksumAlgorithm", checksumAlgorithm)
+            object.set("ContentMD5", contentMD5)
+            object.set("ExpectedBucketOwner", expectedBucketOwner)
+            object.set("WebsiteConfiguration", websiteConfiguration)
             return object.value
         }
     }
@@ -3749,6 +5661,176 @@ package enum S3Shapes {
         }
     }
 
+    package struct PutObjectTaggingOutput: WireCodable, Sendable, Hashable {
+        package var versionId: String?
+
+        package init(versionId: String? = nil) {
+            self.versionId = versionId
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            versionId = try members.optional("VersionId")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("VersionId", versionId)
+            return object.value
+        }
+    }
+
+    package struct PutObjectTaggingRequest: WireCodable, Sendable, Hashable {
+        package var bucket: String
+        package var checksumAlgorithm: String?
+        package var contentMD5: String?
+        package var expectedBucketOwner: String?
+        package var key: String
+        package var requestPayer: String?
+        package var tagging: Tagging
+        package var versionId: String?
+
+        package init(
+            bucket: String,
+            checksumAlgorithm: String? = nil,
+            contentMD5: String? = nil,
+            expectedBucketOwner: String? = nil,
+            key: String,
+            requestPayer: String? = nil,
+            tagging: Tagging,
+            versionId: String? = nil
+        ) {
+            self.bucket = bucket
+            self.checksumAlgorithm = checksumAlgorithm
+            self.contentMD5 = contentMD5
+            self.expectedBucketOwner = expectedBucketOwner
+            self.key = key
+            self.requestPayer = requestPayer
+            self.tagging = tagging
+            self.versionId = versionId
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            bucket = try members.required("Bucket")
+            checksumAlgorithm = try members.optional("ChecksumAlgorithm")
+            contentMD5 = try members.optional("ContentMD5")
+            expectedBucketOwner = try members.optional("ExpectedBucketOwner")
+            key = try members.required("Key")
+            requestPayer = try members.optional("RequestPayer")
+            tagging = try members.required("Tagging")
+            versionId = try members.optional("VersionId")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Bucket", bucket)
+            object.set("ChecksumAlgorithm", checksumAlgorithm)
+            object.set("ContentMD5", contentMD5)
+            object.set("ExpectedBucketOwner", expectedBucketOwner)
+            object.set("Key", key)
+            object.set("RequestPayer", requestPayer)
+            object.set("Tagging", tagging)
+            object.set("VersionId", versionId)
+            return object.value
+        }
+    }
+
+    package struct QueueConfiguration: WireCodable, Sendable, Hashable {
+        package var events: [String]
+        package var filter: NotificationConfigurationFilter?
+        package var id: String?
+        package var queueArn: String
+
+        package init(events: [String], filter: NotificationConfigurationFilter? = nil, id: String? = nil, queueArn: String) {
+            self.events = events
+            self.filter = filter
+            self.id = id
+            self.queueArn = queueArn
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            events = try members.required("Events")
+            filter = try members.optional("Filter")
+            id = try members.optional("Id")
+            queueArn = try members.required("QueueArn")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Events", events)
+            object.set("Filter", filter)
+            object.set("Id", id)
+            object.set("QueueArn", queueArn)
+            return object.value
+        }
+    }
+
+    package struct Redirect: WireCodable, Sendable, Hashable {
+        package var hostName: String?
+        package var httpRedirectCode: String?
+        package var `protocol`: String?
+        package var replaceKeyPrefixWith: String?
+        package var replaceKeyWith: String?
+
+        package init(
+            hostName: String? = nil,
+            httpRedirectCode: String? = nil,
+            protocol: String? = nil,
+            replaceKeyPrefixWith: String? = nil,
+            replaceKeyWith: String? = nil
+        ) {
+            self.hostName = hostName
+            self.httpRedirectCode = httpRedirectCode
+            self.`protocol` = `protocol`
+            self.replaceKeyPrefixWith = replaceKeyPrefixWith
+            self.replaceKeyWith = replaceKeyWith
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            hostName = try members.optional("HostName")
+            httpRedirectCode = try members.optional("HttpRedirectCode")
+            `protocol` = try members.optional("Protocol")
+            replaceKeyPrefixWith = try members.optional("ReplaceKeyPrefixWith")
+            replaceKeyWith = try members.optional("ReplaceKeyWith")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("HostName", hostName)
+            object.set("HttpRedirectCode", httpRedirectCode)
+            object.set("Protocol", `protocol`)
+            object.set("ReplaceKeyPrefixWith", replaceKeyPrefixWith)
+            object.set("ReplaceKeyWith", replaceKeyWith)
+            return object.value
+        }
+    }
+
+    package struct RedirectAllRequestsTo: WireCodable, Sendable, Hashable {
+        package var hostName: String
+        package var `protocol`: String?
+
+        package init(hostName: String, protocol: String? = nil) {
+            self.hostName = hostName
+            self.`protocol` = `protocol`
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            hostName = try members.required("HostName")
+            `protocol` = try members.optional("Protocol")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("HostName", hostName)
+            object.set("Protocol", `protocol`)
+            return object.value
+        }
+    }
+
     package struct RestoreStatus: WireCodable, Sendable, Hashable {
         package var isRestoreInProgress: Bool?
         package var restoreExpiryDate: Date?
@@ -3772,6 +5854,48 @@ package enum S3Shapes {
         }
     }
 
+    package struct RoutingRule: WireCodable, Sendable, Hashable {
+        package var condition: Condition?
+        package var redirect: Redirect
+
+        package init(condition: Condition? = nil, redirect: Redirect) {
+            self.condition = condition
+            self.redirect = redirect
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            condition = try members.optional("Condition")
+            redirect = try members.required("Redirect")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Condition", condition)
+            object.set("Redirect", redirect)
+            return object.value
+        }
+    }
+
+    package struct S3KeyFilter: WireCodable, Sendable, Hashable {
+        package var filterRules: [FilterRule]?
+
+        package init(filterRules: [FilterRule]? = nil) {
+            self.filterRules = filterRules
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            filterRules = try members.optional("FilterRules")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("FilterRules", filterRules)
+            return object.value
+        }
+    }
+
     package struct Tag: WireCodable, Sendable, Hashable {
         package var key: String
         package var value: String
@@ -3791,6 +5915,83 @@ package enum S3Shapes {
             var object = WireObject()
             object.set("Key", key)
             object.set("Value", value)
+            return object.value
+        }
+    }
+
+    package struct Tagging: WireCodable, Sendable, Hashable {
+        package var tagSet: [Tag]
+
+        package init(tagSet: [Tag]) {
+            self.tagSet = tagSet
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            tagSet = try members.required("TagSet")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("TagSet", tagSet)
+            return object.value
+        }
+    }
+
+    package struct TopicConfiguration: WireCodable, Sendable, Hashable {
+        package var events: [String]
+        package var filter: NotificationConfigurationFilter?
+        package var id: String?
+        package var topicArn: String
+
+        package init(events: [String], filter: NotificationConfigurationFilter? = nil, id: String? = nil, topicArn: String) {
+            self.events = events
+            self.filter = filter
+            self.id = id
+            self.topicArn = topicArn
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            events = try members.required("Events")
+            filter = try members.optional("Filter")
+            id = try members.optional("Id")
+            topicArn = try members.required("TopicArn")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Events", events)
+            object.set("Filter", filter)
+            object.set("Id", id)
+            object.set("TopicArn", topicArn)
+            return object.value
+        }
+    }
+
+    package struct Transition: WireCodable, Sendable, Hashable {
+        package var date: Date?
+        package var days: Int?
+        package var storageClass: String?
+
+        package init(date: Date? = nil, days: Int? = nil, storageClass: String? = nil) {
+            self.date = date
+            self.days = days
+            self.storageClass = storageClass
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            date = try members.optional("Date")
+            days = try members.optional("Days")
+            storageClass = try members.optional("StorageClass")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("Date", date)
+            object.set("Days", days)
+            object.set("StorageClass", storageClass)
             return object.value
         }
     }
@@ -4190,6 +6391,65 @@ package enum S3Shapes {
             object.set("SSECustomerKey", sseCustomerKey)
             object.set("SSECustomerKeyMD5", sseCustomerKeyMD5)
             object.set("UploadId", uploadId)
+            return object.value
+        }
+    }
+
+    package struct VersioningConfiguration: WireCodable, Sendable, Hashable {
+        package var mfaDelete: String?
+        package var status: String?
+
+        package init(mfaDelete: String? = nil, status: String? = nil) {
+            self.mfaDelete = mfaDelete
+            self.status = status
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            mfaDelete = try members.optional("MFADelete")
+            status = try members.optional("Status")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("MFADelete", mfaDelete)
+            object.set("Status", status)
+            return object.value
+        }
+    }
+
+    package struct WebsiteConfiguration: WireCodable, Sendable, Hashable {
+        package var errorDocument: ErrorDocument?
+        package var indexDocument: IndexDocument?
+        package var redirectAllRequestsTo: RedirectAllRequestsTo?
+        package var routingRules: [RoutingRule]?
+
+        package init(
+            errorDocument: ErrorDocument? = nil,
+            indexDocument: IndexDocument? = nil,
+            redirectAllRequestsTo: RedirectAllRequestsTo? = nil,
+            routingRules: [RoutingRule]? = nil
+        ) {
+            self.errorDocument = errorDocument
+            self.indexDocument = indexDocument
+            self.redirectAllRequestsTo = redirectAllRequestsTo
+            self.routingRules = routingRules
+        }
+
+        package init(wire: WireValue, path: String) throws(WireError) {
+            let members = try WireMembers(wire, path: path)
+            errorDocument = try members.optional("ErrorDocument")
+            indexDocument = try members.optional("IndexDocument")
+            redirectAllRequestsTo = try members.optional("RedirectAllRequestsTo")
+            routingRules = try members.optional("RoutingRules")
+        }
+
+        package var wire: WireValue {
+            var object = WireObject()
+            object.set("ErrorDocument", errorDocument)
+            object.set("IndexDocument", indexDocument)
+            object.set("RedirectAllRequestsTo", redirectAllRequestsTo)
+            object.set("RoutingRules", routingRules)
             return object.value
         }
     }

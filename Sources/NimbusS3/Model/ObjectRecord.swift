@@ -12,6 +12,23 @@ struct ObjectRecord: Sendable, Codable, Hashable {
     /// Additional checksums by algorithm name (`crc32`…), base64 as clients send them.
     var checksums: [String: String] = [:]
     var partsCount: Int?
+    /// The version id in a bucket whose versioning was ever set (`null` for the null version); `nil` otherwise.
+    var versionID: String?
+    /// A delete marker: a version without bytes that hides the key.
+    var deleteMarker: Bool?
+    /// The object's tags, in the order they were given.
+    var tags: [ObjectTag]?
+}
+
+/// One tag of an object or bucket.
+package struct ObjectTag: Sendable, Codable, Hashable {
+    package var key: String
+    package var value: String
+
+    package init(key: String, value: String) {
+        self.key = key
+        self.value = value
+    }
 }
 
 /// The representation headers and user metadata kept with an object.
@@ -23,4 +40,6 @@ struct ObjectHeaders: Sendable, Codable, Hashable {
     var cacheControl: String?
     var expires: String?
     var metadata: [String: String] = [:]
+    /// A multipart upload's `x-amz-tagging`, until completion gives the object its tags.
+    var tags: [ObjectTag]?
 }

@@ -67,6 +67,21 @@ enum S3Errors {
         AWSError(code: "InvalidArgument", message: message, details: ["ArgumentName": name, "ArgumentValue": value])
     }
 
+    static func noSuchVersion(_ key: String, _ versionID: String) -> AWSError {
+        AWSError(
+            code: "NoSuchVersion",
+            status: 404,
+            message: "The specified version does not exist.",
+            details: ["Key": key, "VersionId": versionID]
+        )
+    }
+
+    static let methodNotAllowed = AWSError(
+        code: "MethodNotAllowed",
+        status: 405,
+        message: "The specified method is not allowed against this resource."
+    )
+
     static func malformedXML() -> AWSError {
         AWSError(
             code: "MalformedXML",

@@ -6,9 +6,16 @@ import NimbusWire
 struct CopySource: Hashable, Sendable {
     var bucket: String
     var key: String
+    var versionID: String?
 
     init(_ text: String) throws {
-        let raw = text.split(separator: "?", maxSplits: 1).first.map(String.init) ?? text
+        let pieces = text.split(separator: "?", maxSplits: 1)
+        let raw = pieces.first.map(String.init) ?? text
+        if pieces.count == 2 {
+            for item in pieces[1].split(separator: "&") where item.hasPrefix("versionId=") {
+                versionID = FormEncoding.percentDecode(String(item.dropFirst("versionId=".count)))
+            }
+        }
         guard let decoded = FormEncoding.percentDecode(raw) else {
             throw S3Errors.invalidArgument("Invalid copy source encoding", name: "x-amz-copy-source", value: text)
         }

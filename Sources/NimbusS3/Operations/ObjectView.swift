@@ -21,6 +21,8 @@ struct ObjectView {
         object.set("Expires", headers.expires)
         object.set("Metadata", headers.metadata.isEmpty ? nil : headers.metadata)
         object.set("PartsCount", record.partsCount)
+        object.set("VersionId", record.versionID)
+        object.set("TagCount", record.tags.map { $0.isEmpty ? nil : Int64($0.count) } ?? nil)
         if checksums {
             object.set("ChecksumCRC32", record.checksums["crc32"])
             object.set("ChecksumCRC32C", record.checksums["crc32c"])

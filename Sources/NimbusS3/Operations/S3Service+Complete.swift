@@ -36,6 +36,8 @@ extension S3Service {
             await writer.abort()
             throw error
         }
+        var headers = upload.headers
+        headers.tags = nil
         let record = ObjectRecord(
             bucket: input.bucket,
             key: input.key,
@@ -43,24 +45,27 @@ extension S3Service {
             size: size,
             eTag: eTag,
             lastModified: clock.now(),
-            headers: upload.headers,
-            partsCount: chosen.count
+            headers: headers,
+            partsCount: chosen.count,
+            tags: upload.headers.tags
         )
-        let replaced: String?
+        let change: S3Store.Change<String?>
         do {
-            replaced = try await store.putObject(record)
+            let event = objectEvent("ObjectCreated:CompleteMultipartUpload", bucket: record.bucket, key: record.key, record: record, context: context)
+            change = try await store.putObject(record, event: event)
         } catch {
             await discard([blob])
             throw error
         }
         let partBlobs = try await store.removeUpload(input.uploadId) ?? []
-        await discard([replaced] + partBlobs)
+        await discard([committed(change)] + partBlobs)
         let host = context.request.header("Host") ?? "localhost"
         return S3Shapes.CompleteMultipartUploadOutput(
             bucket: input.bucket,
             eTag: eTag,
             key: input.key,
-            location: "http://\(host)/\(input.bucket)/\(FormEncoding.uriEncode(input.key, keepSlash: true))"
+            location: "http://\(host)/\(input.bucket)/\(FormEncoding.uriEncode(input.key, keepSlash: true))",
+            versionId: change.versionID
         )
     }
 

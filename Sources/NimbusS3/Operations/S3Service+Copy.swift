@@ -8,7 +8,7 @@ extension S3Service {
     package func copyObject(_ input: S3Shapes.CopyObjectRequest, context: RequestContext) async throws -> S3Shapes.CopyObjectOutput {
         try checkKey(input.key)
         let source = try CopySource(input.copySource)
-        let record = try await readableObject(source.bucket, source.key)
+        let record = try await readableObject(source.bucket, source.key, versionID: source.versionID)
         try await existingBucket(input.bucket)
         try checkCopyConditions(
             record,
@@ -21,7 +21,12 @@ extension S3Service {
         guard directive == "COPY" || directive == "REPLACE" else {
             throw S3Errors.invalidArgument("Unknown metadata directive.", name: "x-amz-metadata-directive", value: directive)
         }
-        if source.bucket == input.bucket, source.key == input.key, directive == "COPY" {
+        let taggingDirective = input.taggingDirective ?? "COPY"
+        guard taggingDirective == "COPY" || taggingDirective == "REPLACE" else {
+            throw S3Errors.invalidArgument("Unknown tagging directive.", name: "x-amz-tagging-directive", value: taggingDirective)
+        }
+        let replacedTags = taggingDirective == "REPLACE" ? try input.tagging.map(ObjectTagging.parseHeader) ?? [] : nil
+        if source.bucket == input.bucket, source.key == input.key, directive == "COPY", source.versionID == nil {
             throw AWSError(
                 code: "InvalidRequest",
                 message: "This copy request is illegal because it is trying to copy an object to itself without changing the object's "
@@ -34,6 +39,9 @@ extension S3Service {
         copy.key = input.key
         copy.blob = blob
         copy.lastModified = clock.now()
+        copy.versionID = nil
+        copy.deleteMarker = nil
+        if let replacedTags { copy.tags = replacedTags }
         if directive == "REPLACE" {
             copy.headers = ObjectHeaders(
                 contentType: input.contentType ?? "binary/octet-stream",
@@ -45,16 +53,19 @@ extension S3Service {
                 metadata: input.metadata ?? [:]
             )
         }
-        let replaced: String?
+        let change: S3Store.Change<String?>
         do {
-            replaced = try await store.putObject(copy)
+            let event = objectEvent("ObjectCreated:Copy", bucket: copy.bucket, key: copy.key, record: copy, context: context)
+            change = try await store.putObject(copy, event: event)
         } catch {
             await discard([blob])
             throw error
         }
-        await discard([replaced])
+        await discard([committed(change)])
         return S3Shapes.CopyObjectOutput(
-            copyObjectResult: S3Shapes.CopyObjectResult(eTag: copy.eTag, lastModified: Date(timeIntervalSince1970: copy.lastModified.rounded(.down)))
+            copyObjectResult: S3Shapes.CopyObjectResult(eTag: copy.eTag, lastModified: Date(timeIntervalSince1970: copy.lastModified.rounded(.down))),
+            copySourceVersionId: record.versionID,
+            versionId: change.versionID
         )
     }
 

@@ -12,9 +12,11 @@ extension S3Service {
             throw S3Errors.preconditionFailed
         }
         // Deleting a missing key succeeds, as in S3.
-        let removed = try await store.deleteObject(input.bucket, input.key)
-        await discard([removed?.blob])
-        return S3Shapes.DeleteObjectOutput()
+        let event = objectEvent("ObjectRemoved:Delete", bucket: input.bucket, key: input.key, record: nil, context: context)
+        let change = try await store.deleteObject(input.bucket, input.key, versionID: input.versionId, event: event, now: clock.now())
+        let deletion = committed(change)
+        await discard(deletion.orphanedBlobs)
+        return S3Shapes.DeleteObjectOutput(deleteMarker: deletion.deleteMarker ? true : nil, versionId: change.versionID)
     }
 
     package func deleteObjects(_ input: S3Shapes.DeleteObjectsRequest, context: RequestContext) async throws -> S3Shapes.DeleteObjectsOutput {
@@ -25,9 +27,19 @@ extension S3Service {
         for object in input.delete.objects {
             do {
                 try checkKey(object.key)
-                let removed = try await store.deleteObject(input.bucket, object.key)
-                await discard([removed?.blob])
-                deleted.append(S3Shapes.DeletedObject(key: object.key, versionId: object.versionId))
+                let event = objectEvent("ObjectRemoved:Delete", bucket: input.bucket, key: object.key, record: nil, context: context)
+                let change = try await store.deleteObject(input.bucket, object.key, versionID: object.versionId, event: event, now: clock.now())
+                let deletion = committed(change)
+                await discard(deletion.orphanedBlobs)
+                let markerCreated = deletion.deleteMarker && object.versionId == nil
+                deleted.append(
+                    S3Shapes.DeletedObject(
+                        deleteMarker: deletion.deleteMarker ? true : nil,
+                        deleteMarkerVersionId: deletion.deleteMarker ? change.versionID : nil,
+                        key: object.key,
+                        versionId: markerCreated ? nil : object.versionId
+                    )
+                )
             } catch let error as AWSError {
                 errors.append(S3Shapes.Error(code: error.code, key: object.key, message: error.message, versionId: object.versionId))
             }

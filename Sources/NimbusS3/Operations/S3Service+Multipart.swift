@@ -15,6 +15,7 @@ extension S3Service {
         try checkKey(input.key)
         try await existingBucket(input.bucket)
         let uploadID = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let tags = try input.tagging.map(ObjectTagging.parseHeader)
         let headers = ObjectHeaders(
             contentType: input.contentType ?? "binary/octet-stream",
             contentEncoding: input.contentEncoding,
@@ -22,7 +23,8 @@ extension S3Service {
             contentLanguage: input.contentLanguage,
             cacheControl: input.cacheControl,
             expires: input.expires,
-            metadata: input.metadata ?? [:]
+            metadata: input.metadata ?? [:],
+            tags: tags
         )
         try await store.createUpload(
             S3Store.UploadRow(uploadID: uploadID, bucket: input.bucket, key: input.key, initiated: clock.now(), headers: headers)

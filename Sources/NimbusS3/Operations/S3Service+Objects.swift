@@ -12,6 +12,7 @@ extension S3Service {
             _ = existing
             throw S3Errors.preconditionFailed
         }
+        let tags = try input.tagging.map(ObjectTagging.parseHeader) ?? nil
         let body = try await BodyIngest.write(context, into: blobs, key: newBlobKey(), limit: Self.maximumPutSize)
         let record = ObjectRecord(
             bucket: input.bucket,
@@ -29,17 +30,19 @@ extension S3Service {
                 expires: input.expires,
                 metadata: input.metadata ?? [:]
             ),
-            checksums: body.checksums
+            checksums: body.checksums,
+            tags: tags
         )
-        let replaced: String?
+        let change: S3Store.Change<String?>
         do {
-            replaced = try await store.putObject(record)
+            let event = objectEvent("ObjectCreated:Put", bucket: record.bucket, key: record.key, record: record, context: context)
+            change = try await store.putObject(record, event: event)
         } catch {
             await discard([body.blob])
             throw error
         }
-        await discard([replaced])
-        var output = S3Shapes.PutObjectOutput(eTag: record.eTag)
+        await discard([committed(change)])
+        var output = S3Shapes.PutObjectOutput(eTag: record.eTag, versionId: change.versionID)
         output.checksumCRC32 = body.checksums["crc32"]
         output.checksumCRC32C = body.checksums["crc32c"]
         output.checksumCRC64NVME = body.checksums["crc64nvme"]
@@ -49,7 +52,7 @@ extension S3Service {
     }
 
     package func getObject(_ input: S3Shapes.GetObjectRequest, context: RequestContext) async throws -> StreamingOutput<S3Shapes.GetObjectOutput> {
-        let record = try await readableObject(input.bucket, input.key)
+        let record = try await readableObject(input.bucket, input.key, versionID: input.versionId)
         let conditions = Preconditions(
             ifMatch: input.ifMatch,
             ifNoneMatch: input.ifNoneMatch,
@@ -91,7 +94,7 @@ extension S3Service {
     }
 
     package func headObject(_ input: S3Shapes.HeadObjectRequest, context: RequestContext) async throws -> S3Shapes.HeadObjectOutput {
-        let record = try await readableObject(input.bucket, input.key)
+        let record = try await readableObject(input.bucket, input.key, versionID: input.versionId)
         let conditions = Preconditions(
             ifMatch: input.ifMatch,
             ifNoneMatch: input.ifNoneMatch,
@@ -111,8 +114,17 @@ extension S3Service {
         return output
     }
 
-    /// The object, or `NoSuchBucket`/`NoSuchKey`.
-    func readableObject(_ bucket: String, _ key: String) async throws -> ObjectRecord {
+    /// The current object or the version `versionID`; `NoSuchBucket`, `NoSuchKey`,
+    /// `NoSuchVersion`, or `MethodNotAllowed` for a delete marker.
+    func readableObject(_ bucket: String, _ key: String, versionID: String? = nil) async throws -> ObjectRecord {
+        if let versionID, try await store.versioning(bucket) != nil {
+            guard let version = try await store.version(bucket, key, versionID) else { throw S3Errors.noSuchVersion(key, versionID) }
+            guard version.deleteMarker != true else { throw S3Errors.methodNotAllowed }
+            return version
+        }
+        if let versionID, versionID != "null" {
+            throw S3Errors.invalidArgument("Invalid version id specified", name: "versionId", value: versionID)
+        }
         guard let record = try await store.object(bucket, key) else {
             try await existingBucket(bucket)
             throw S3Errors.noSuchKey(key)

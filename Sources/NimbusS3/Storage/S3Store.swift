@@ -1,4 +1,5 @@
 import Foundation
+import NimbusCore
 import NimbusStore
 
 /// Buckets, objects, multipart uploads and parts as rows; the bytes live in the blob store
@@ -6,6 +7,36 @@ import NimbusStore
 /// never names a partial blob.
 struct S3Store: Sendable {
     let store: any SQLStore
+    /// The account id notification records name as the bucket owner.
+    let ownerID: String
+    /// Object writes that arrive together share one transaction (group commit).
+    let objectWrites: GroupCommit<PendingPut, Result<Change<String?>, AWSError>>
+
+    /// An object row (and its notification records) waiting for the next group commit.
+    struct PendingPut: Sendable {
+        var record: ObjectRecord
+        var event: ObjectEvent?
+    }
+
+    init(store: any SQLStore, ownerID: String = "") {
+        self.store = store
+        self.ownerID = ownerID
+        objectWrites = GroupCommit { puts in
+            try await store.transaction { transaction in
+                var outcomes: [Result<Change<String?>, AWSError>] = []
+                for put in puts {
+                    // An AWSError (the bucket is gone) is raised before the put writes anything,
+                    // so the others in the group still commit; any other error fails them all.
+                    do {
+                        outcomes.append(.success(try await Self.writeObject(put.record, event: put.event, ownerID: ownerID, in: transaction)))
+                    } catch let error as AWSError {
+                        outcomes.append(.failure(error))
+                    }
+                }
+                return outcomes
+            }
+        }
+    }
 
     struct BucketRow: Sendable, Hashable {
         var name: String
@@ -44,7 +75,10 @@ struct S3Store: Sendable {
                 )
                 """,
             ]
-        }
+        },
+        notificationMigration,
+        versionMigration,
+        settingsMigration,
     ]
 
     static func encode<T: Encodable>(_ value: T) throws -> String {
@@ -97,36 +131,6 @@ struct S3Store: Sendable {
     func object(_ bucket: String, _ key: String) async throws -> ObjectRecord? {
         let rows = try await store.query("SELECT record FROM s3_objects WHERE bucket = \(bucket) AND key = \(key)")
         return Self.decode(ObjectRecord.self, rows.first?.string("record"))
-    }
-
-    /// Stores `record` over any earlier object of its key, if the bucket still exists.
-    /// - Returns: the replaced object's blob (to delete), or `nil`.
-    /// - Throws: `NoSuchBucket` when the bucket is gone.
-    func putObject(_ record: ObjectRecord) async throws -> String? {
-        let text = try Self.encode(record)
-        return try await store.transaction { transaction in
-            if try await transaction.query("SELECT name FROM s3_buckets WHERE name = \(record.bucket)").isEmpty {
-                throw S3Errors.noSuchBucket(record.bucket)
-            }
-            let old = try await transaction.query("SELECT record FROM s3_objects WHERE bucket = \(record.bucket) AND key = \(record.key)")
-            try await transaction.execute(
-                """
-                INSERT INTO s3_objects (bucket, key, record) VALUES (\(record.bucket), \(record.key), \(text))
-                ON CONFLICT (bucket, key) DO UPDATE SET record = excluded.record
-                """
-            )
-            return Self.decode(ObjectRecord.self, old.first?.string("record"))?.blob
-        }
-    }
-
-    /// Removes the object; returns what was removed.
-    func deleteObject(_ bucket: String, _ key: String) async throws -> ObjectRecord? {
-        try await store.transaction { transaction in
-            let old = try await transaction.query("SELECT record FROM s3_objects WHERE bucket = \(bucket) AND key = \(key)")
-            guard let record = Self.decode(ObjectRecord.self, old.first?.string("record")) else { return nil }
-            try await transaction.execute("DELETE FROM s3_objects WHERE bucket = \(bucket) AND key = \(key)")
-            return record
-        }
     }
 
     /// Up to `limit` objects of `bucket` whose keys start with `prefix` and sort after `after`.

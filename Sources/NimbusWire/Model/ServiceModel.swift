@@ -32,6 +32,9 @@ package struct OperationModel: Sendable, Decodable {
     package let input: ShapeReference?
     package let output: ShapeReference?
     package let errors: [ShapeReference]?
+    /// Whether botocore marks the operation deprecated (e.g. S3 `PutBucketNotification`,
+    /// replaced by `PutBucketNotificationConfiguration` on the same route).
+    package let deprecated: Bool?
 
     package struct HTTPBinding: Sendable, Decodable {
         package let method: String

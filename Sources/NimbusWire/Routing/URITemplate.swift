@@ -91,6 +91,8 @@ package struct URITemplate: Sendable {
 package struct RouteTable: Sendable {
     package struct Route: Sendable {
         package let operation: String
+        /// Botocore marks the operation deprecated; a current one on the same route wins.
+        package let deprecated: Bool
         package let template: URITemplate
         /// Headers the input requires (lower-cased); they tell apart operations sharing a URI,
         /// e.g. S3 `CopyObject` (`x-amz-copy-source`) from `PutObject`.
@@ -113,16 +115,19 @@ package struct RouteTable: Sendable {
                 .map { $0.value.locationName ?? $0.key }
             let route = Route(
                 operation: name,
+                deprecated: operation.deprecated ?? false,
                 template: URITemplate(operation.http.requestUri),
                 requiredHeaders: headers.sorted(),
                 requiredQuery: query.sorted()
             )
             routes[operation.http.method, default: []].append(route)
         }
+        // Most specific first; among equally specific routes the current operation before a
+        // deprecated one sharing its route, then by name.
         routesByMethod = routes.mapValues { list in
             list.sorted {
-                ($0.template.specificity, $0.requiredHeaders.count + $0.requiredQuery.count, $1.operation)
-                    > ($1.template.specificity, $1.requiredHeaders.count + $1.requiredQuery.count, $0.operation)
+                ($0.template.specificity, $0.requiredHeaders.count + $0.requiredQuery.count, $0.deprecated ? 0 : 1, $1.operation)
+                    > ($1.template.specificity, $1.requiredHeaders.count + $1.requiredQuery.count, $1.deprecated ? 0 : 1, $0.operation)
             }
         }
     }

@@ -1,0 +1,139 @@
+import Foundation
+import NimbusCore
+import NimbusStore
+
+/// Object versions. A bucket whose versioning was never set keeps only `s3_objects`; once it
+/// is set, `s3_versions` holds every version of every key (objects and delete markers, the
+/// objects there before becoming the `null` version), ordered per key by `seq`, and
+/// `s3_objects` keeps the current version when it is not a delete marker, so reads and
+/// listings of current objects stay one indexed lookup.
+extension S3Store {
+    static let versionMigration = Migration(id: "s3-0003-versions-tags") { _ in
+        [
+            "ALTER TABLE s3_buckets ADD COLUMN versioning TEXT",
+            "ALTER TABLE s3_buckets ADD COLUMN tags TEXT",
+            """
+            CREATE TABLE s3_versions (
+                bucket TEXT NOT NULL,
+                key TEXT NOT NULL,
+                version_id TEXT NOT NULL,
+                seq BIGINT NOT NULL,
+                record TEXT NOT NULL,
+                PRIMARY KEY (bucket, key, version_id)
+            )
+            """,
+            "CREATE INDEX s3_versions_order ON s3_versions (bucket, key, seq)",
+        ]
+    }
+
+    /// A new version id: 32 URL-safe characters, like S3's.
+    static func newVersionID() -> String {
+        let bytes = (0..<24).map { _ in UInt8.random(in: 0...255) }
+        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+    }
+
+    /// The bucket's versioning status: `nil` (never set), `Enabled` or `Suspended`.
+    /// - Throws: `NoSuchBucket`.
+    func versioning(_ bucket: String) async throws -> String? {
+        guard let row = try await store.query("SELECT versioning FROM s3_buckets WHERE name = \(bucket)").first else {
+            throw S3Errors.noSuchBucket(bucket)
+        }
+        return row.string("versioning")
+    }
+
+    /// Sets the status; the first time, the bucket's objects become their keys' `null` versions.
+    func setVersioning(_ status: String, bucket: String) async throws {
+        try await store.transaction { transaction in
+            guard let row = try await transaction.query("SELECT versioning FROM s3_buckets WHERE name = \(bucket)").first else {
+                throw S3Errors.noSuchBucket(bucket)
+            }
+            if row.string("versioning") == nil {
+                for objectRow in try await transaction.query("SELECT record FROM s3_objects WHERE bucket = \(bucket)") {
+                    guard var record = Self.decode(ObjectRecord.self, objectRow.string("record")) else { continue }
+                    record.versionID = "null"
+                    let text = try Self.encode(record)
+                    try await transaction.execute("UPDATE s3_objects SET record = \(text) WHERE bucket = \(bucket) AND key = \(record.key)")
+                    try await Self.insertVersion(record, in: transaction)
+                }
+            }
+            try await transaction.execute("UPDATE s3_buckets SET versioning = \(status) WHERE name = \(bucket)")
+        }
+    }
+
+    /// Appends `record` as its key's newest version.
+    static func insertVersion(_ record: ObjectRecord, in transaction: any SQLTransaction) async throws {
+        let rows = try await transaction.query(
+            "SELECT MAX(seq) AS last FROM s3_versions WHERE bucket = \(record.bucket) AND key = \(record.key)"
+        )
+        let seq = (rows.first?.int("last") ?? 0) + 1
+        let text = try encode(record)
+        try await transaction.execute(
+            """
+            INSERT INTO s3_versions (bucket, key, version_id, seq, record)
+            VALUES (\(record.bucket), \(record.key), \(record.versionID ?? "null"), \(seq), \(text))
+            """
+        )
+    }
+
+    /// Removes one version; returns it.
+    static func removeVersion(
+        _ bucket: String,
+        _ key: String,
+        _ versionID: String,
+        in transaction: any SQLTransaction
+    ) async throws
+        -> ObjectRecord?
+    {
+        let rows = try await transaction.query(
+            "SELECT record FROM s3_versions WHERE bucket = \(bucket) AND key = \(key) AND version_id = \(versionID)"
+        )
+        guard let record = decode(ObjectRecord.self, rows.first?.string("record")) else { return nil }
+        try await transaction.execute("DELETE FROM s3_versions WHERE bucket = \(bucket) AND key = \(key) AND version_id = \(versionID)")
+        return record
+    }
+
+    /// Makes `s3_objects` show the key's newest version (nothing when it is a delete marker or there is none).
+    static func refreshCurrent(_ bucket: String, _ key: String, in transaction: any SQLTransaction) async throws {
+        let rows = try await transaction.query(
+            "SELECT record FROM s3_versions WHERE bucket = \(bucket) AND key = \(key) ORDER BY seq DESC LIMIT 1"
+        )
+        if let text = rows.first?.string("record"), let record = decode(ObjectRecord.self, text), record.deleteMarker != true {
+            try await transaction.execute(
+                """
+                INSERT INTO s3_objects (bucket, key, record) VALUES (\(bucket), \(key), \(text))
+                ON CONFLICT (bucket, key) DO UPDATE SET record = excluded.record
+                """
+            )
+        } else {
+            try await transaction.execute("DELETE FROM s3_objects WHERE bucket = \(bucket) AND key = \(key)")
+        }
+    }
+
+    /// One version of a key (a delete marker too), or `nil`.
+    func version(_ bucket: String, _ key: String, _ versionID: String) async throws -> ObjectRecord? {
+        let rows = try await store.query(
+            "SELECT record FROM s3_versions WHERE bucket = \(bucket) AND key = \(key) AND version_id = \(versionID)"
+        )
+        return Self.decode(ObjectRecord.self, rows.first?.string("record"))
+    }
+
+    /// Whether the key's newest version is a delete marker.
+    func latestIsDeleteMarker(_ bucket: String, _ key: String) async throws -> Bool {
+        let rows = try await store.query(
+            "SELECT record FROM s3_versions WHERE bucket = \(bucket) AND key = \(key) ORDER BY seq DESC LIMIT 1"
+        )
+        return Self.decode(ObjectRecord.self, rows.first?.string("record"))?.deleteMarker == true
+    }
+
+    /// Every version of the bucket's keys starting with `prefix` and not before `fromKey`:
+    /// keys in order, each key's versions newest first.
+    func versions(_ bucket: String, prefix: String, fromKey: String) async throws -> [ObjectRecord] {
+        let rows = try await store.query(
+            """
+            SELECT record FROM s3_versions WHERE bucket = \(bucket) AND key >= \(max(prefix, fromKey))
+            AND substr(key, 1, \(prefix.unicodeScalars.count)) = \(prefix) ORDER BY key, seq DESC
+            """
+        )
+        return rows.compactMap { Self.decode(ObjectRecord.self, $0.string("record")) }
+    }
+}
