@@ -244,3 +244,29 @@ def test_on_success_to_sns_and_a_dead_letter_queue_that_refuses(lam, logs, clien
     listed = subprocess.run([nimbus_bin, "functions", "--json", "--endpoint", server.endpoint], capture_output=True, text=True).stdout
     (mine,) = [f for f in json.loads(listed)["functions"] if f["name"] == worker]
     assert mine["metrics"]["deadLetterErrors"] == 1 and mine["metrics"]["asyncEventsDropped"] == 1
+
+
+def test_an_event_older_than_its_maximum_age_goes_to_on_failure(lam, logs, client, server):
+    """Held back by reserved concurrency 0, the event outlives `MaximumEventAgeInSeconds`
+    (60 s, AWS's minimum, so this test takes a minute) and is dropped to OnFailure unrun."""
+    sqs = client("sqs", endpoint=server.endpoint)
+    failures = sqs.create_queue(QueueName="aged-" + uuid.uuid4().hex[:8])["QueueUrl"]
+    failures_arn = sqs.get_queue_attributes(QueueUrl=failures, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    worker = deploy(lam, WORKER, "aging")
+    lam.put_function_concurrency(FunctionName=worker, ReservedConcurrentExecutions=0)
+    lam.put_function_event_invoke_config(
+        FunctionName=worker, MaximumEventAgeInSeconds=60, DestinationConfig={"OnFailure": {"Destination": failures_arn}}
+    )
+    queued_at = time.time()
+    lam.invoke(FunctionName=worker, InvocationType="Event", Payload=b'{"n": 60}')
+
+    messages = []
+    while not messages and time.time() < queued_at + 90:
+        messages = sqs.receive_message(QueueUrl=failures, WaitTimeSeconds=20).get("Messages", [])
+    assert messages, "the aged event never reached the OnFailure destination"
+    assert time.time() - queued_at >= 60, "the event was dropped before its maximum age"
+    record = json.loads(messages[0]["Body"])
+    assert record["requestContext"]["condition"] == "EventAgeExceeded"
+    assert record["requestPayload"] == {"n": 60}
+    assert record["requestContext"]["functionArn"].endswith(":function:" + worker + ":$LATEST")
+    assert lines(logs, worker, "attempt") == []
