@@ -825,4 +825,4 @@ if (require.main === module) {
   run();
 }
 
-module.exports = { run, toRuntimeResponse, loadHandler };
+module.exports = { run, toRuntimeResponse, loadHandler, ResponseReader };
