@@ -2,9 +2,10 @@
 
 import json
 import re
+import subprocess
 import time
 
-from conftest import FUNCTION_ARN
+from conftest import FUNCTION_ARN, NODE_BOOTSTRAP
 
 ECHO = r'''
 let count = 0;
@@ -211,3 +212,38 @@ def test_reconnects_when_the_server_closes_connections(start_function, runtime_a
         kind, _, body = runtime_api.invoke({"i": i})
         assert kind == "response" and body == {"i": i}
     assert len(runtime_api.connections) >= 3
+
+
+def test_response_reader_framings():
+    """The runtime's own HTTP/1.1 reader: bytes split anywhere, chunked bodies, interim
+    responses, bodies delimited by the end of the connection."""
+    script = r'''
+const { ResponseReader } = require(process.argv[1]);
+const cases = [
+  ["HTTP/1.1 200 OK\r\nLambda-Runtime-Aws-Request-Id: r1\r\nContent-Length: 7\r\n\r\n{\"a\":1}", false],
+  ["HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 202 Accepted\r\nTransfer-Encoding: chunked\r\n\r\n3;x=y\r\n{\"b\r\n4\r\n\":2}\r\n0\r\nTrailer: t\r\n\r\n", false],
+  ["HTTP/1.0 200 OK\r\n\r\nuntil close", true],
+  ["HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok", false],
+];
+const out = [];
+for (const [text, ends] of cases) {
+  const bytes = Buffer.from(text);
+  const reader = new ResponseReader();
+  let response;
+  for (let i = 0; i < bytes.length && !response; i++) response = reader.feed(bytes.subarray(i, i + 1), false);
+  if (!response && ends) response = reader.feed(null, true);
+  out.push({ status: response.status, id: response.headers['lambda-runtime-aws-request-id'] || null,
+             body: response.body.toString(), closes: response.closes });
+}
+try { new ResponseReader().feed(Buffer.from("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nab"), true); } catch (e) { out.push(e.message); }
+console.log(JSON.stringify(out));
+'''
+    result = subprocess.run(["node", "-e", script, NODE_BOOTSTRAP], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [
+        {"status": 200, "id": "r1", "body": '{"a":1}', "closes": False},
+        {"status": 202, "id": None, "body": '{"b":2}', "closes": False},
+        {"status": 200, "id": None, "body": "until close", "closes": True},
+        {"status": 200, "id": None, "body": "ok", "closes": True},
+        "Runtime API: the connection closed before the whole response arrived",
+    ]
