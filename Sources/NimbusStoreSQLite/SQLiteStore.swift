@@ -7,13 +7,16 @@ package import NimbusStore
 /// Writes go through GRDB's single writer connection; queries read committed data from
 /// the pool's readers, concurrently with writes. `synchronous=NORMAL` in WAL mode makes a
 /// committed transaction survive a crash of the process (not of the machine), which is
-/// the durability DESIGN.md promises for the embedded store.
+/// the durability DESIGN.md promises for the embedded store; `syncCommitted()` flushes the
+/// log for writes that must also survive a power loss.
 package final class SQLiteStore: SQLStore {
     package let dialect = SQLDialect.sqlite
     package let location: String
     private let pool: DatabasePool
     /// Serialises transactions whose bodies suspend between statements.
     private let transactionGate = AsyncGate()
+    /// Flushes the write-ahead log for `syncCommitted()`.
+    private let walSync: WALSync
 
     /// Opens (creating if needed) the database at `path`.
     /// - Throws: `StoreError(.cannotOpen)` with SQLite's reason.
@@ -32,6 +35,7 @@ package final class SQLiteStore: SQLStore {
             throw StoreError(.cannotOpen, "cannot open SQLite database at \(path): \(error)")
         }
         location = path
+        walSync = WALSync(databasePath: path)
     }
 
     package func execute(_ statement: NimbusStore.SQL) async throws {
@@ -60,6 +64,11 @@ package final class SQLiteStore: SQLStore {
                 throw error
             }
         }
+    }
+
+    /// Flushes the `-wal` file (see `WALSync`): a commit under `synchronous=NORMAL` is not flushed.
+    package func syncCommitted() async throws {
+        try await walSync.sync()
     }
 
     @discardableResult
