@@ -86,12 +86,24 @@ package final class SQLiteStore: SQLStore {
         try pool.writeWithoutTransaction(body)
     }
 
+    /// Runs a statement. A single statement is prepared once per connection and reused
+    /// (`cachedStatement`): parsing and GRDB's authorizer cost more than running a lookup.
+    /// Text with a `;` (several statements, e.g. a migration's) is prepared each time. The texts
+    /// come from code with values bound as parameters, so the cache stays small (an `IN` list
+    /// adds one entry per length).
     static func run(_ statement: NimbusStore.SQL, in db: GRDB.Database) throws {
-        try db.execute(sql: statement.text { _ in "?" }, arguments: arguments(statement))
+        let text = statement.text { _ in "?" }
+        if text.contains(";") {
+            try db.execute(sql: text, arguments: arguments(statement))
+        } else {
+            try db.cachedStatement(sql: text).execute(arguments: arguments(statement))
+        }
     }
 
+    /// Runs a query through the connection's cache of prepared statements.
     static func rows(_ statement: NimbusStore.SQL, in db: GRDB.Database) throws -> [SQLRow] {
-        try GRDB.Row.fetchAll(db, sql: statement.text { _ in "?" }, arguments: arguments(statement)).map { row in
+        let prepared = try db.cachedStatement(sql: statement.text { _ in "?" })
+        return try GRDB.Row.fetchAll(prepared, arguments: arguments(statement)).map { row in
             var columns: [String: SQLValue] = [:]
             for (name, value) in row {
                 columns[name] = sqlValue(value)

@@ -21,9 +21,11 @@ enum OpenedBody: Sendable {
 
 /// Reading, copying and discarding object bodies, inline or in blobs.
 extension S3Service {
-    /// Opens the body `record` names, or `nil` when it is gone (deleted since the record was read).
-    func openBody(_ record: ObjectRecord) async throws -> OpenedBody? {
+    /// Opens the body `record` names, or `nil` when it is gone (deleted since the record was
+    /// read); `prefetched` is its inline body when the record's query already read it.
+    func openBody(_ record: ObjectRecord, prefetched: [UInt8]? = nil) async throws -> OpenedBody? {
         if ObjectBody.isInline(record.blob) {
+            if let prefetched { return .bytes(prefetched) }
             return try await store.inlineBody(record.blob).map(OpenedBody.bytes)
         }
         return try await blobs.openReader(record.blob).map(OpenedBody.blob)

@@ -8,8 +8,8 @@ extension S3Service {
     package func putObject(_ input: S3Shapes.PutObjectRequest, context: RequestContext) async throws -> S3Shapes.PutObjectOutput {
         try checkKey(input.key)
         try await existingBucket(input.bucket)
-        if let existing = try await store.object(input.bucket, input.key), input.ifNoneMatch == "*" {
-            _ = existing
+        // `If-None-Match: *`: only when no object has the key (the lookup is skipped without it).
+        if input.ifNoneMatch == "*", try await store.object(input.bucket, input.key) != nil {
             throw S3Errors.preconditionFailed
         }
         let tags = try input.tagging.map(ObjectTagging.parseHeader) ?? nil
@@ -50,7 +50,14 @@ extension S3Service {
     }
 
     package func getObject(_ input: S3Shapes.GetObjectRequest, context: RequestContext) async throws -> StreamingOutput<S3Shapes.GetObjectOutput> {
-        let record = try await readableObject(input.bucket, input.key, versionID: input.versionId)
+        // The current object and its inline body in one query; versions and misses the long way.
+        let found: (record: ObjectRecord, inline: [UInt8]?)
+        if input.versionId == nil, let current = try await store.objectWithInlineBody(input.bucket, input.key) {
+            found = current
+        } else {
+            found = (try await readableObject(input.bucket, input.key, versionID: input.versionId), nil)
+        }
+        let record = found.record
         let conditions = Preconditions(
             ifMatch: input.ifMatch,
             ifNoneMatch: input.ifNoneMatch,
@@ -72,7 +79,7 @@ extension S3Service {
         case .proceed: break
         }
         output.responseOverrides(input)
-        guard let body = try await openBody(record) else { throw S3Errors.noSuchKey(input.key) }
+        guard let body = try await openBody(record, prefetched: found.inline) else { throw S3Errors.noSuchKey(input.key) }
         switch ByteRange.resolve(input.range, size: record.size) {
         case .unsatisfiable:
             throw S3Errors.invalidRange(size: record.size, range: input.range ?? "")

@@ -21,6 +21,21 @@ extension S3Store {
         try await store.query("SELECT bytes FROM s3_inline_bodies WHERE name = \(name)").first?.bytes("bytes")
     }
 
+    /// The current object of `key` with its inline body, read by one query (GetObject's hot
+    /// path); the body is `nil` when the object is in a blob. `nil` when there is no object.
+    func objectWithInlineBody(_ bucket: String, _ key: String) async throws -> (record: ObjectRecord, inline: [UInt8]?)? {
+        // The body's name is inside the record's JSON; the join reads it there.
+        let name = store.dialect == .postgres ? "(o.record::jsonb ->> 'blob')" : "json_extract(o.record, '$.blob')"
+        let rows = try await store.query(
+            """
+            SELECT o.record, b.bytes FROM s3_objects o LEFT JOIN s3_inline_bodies b ON b.name = \(raw: name)
+            WHERE o.bucket = \(bucket) AND o.key = \(key)
+            """
+        )
+        guard let row = rows.first, let record = Self.decode(ObjectRecord.self, row.string("record")) else { return nil }
+        return (record, row.bytes("bytes"))
+    }
+
     static func insertInlineBody(_ name: String, _ bytes: [UInt8], in transaction: any SQLTransaction) async throws {
         try await transaction.execute("INSERT INTO s3_inline_bodies (name, bytes) VALUES (\(name), \(bytes))")
     }
