@@ -7,9 +7,11 @@ package import NimbusWire
 /// Amazon S3: buckets, objects (streamed to and from the blob store), listings, copies and
 /// multipart uploads, over restXml with path-style and virtual-hosted-style addressing.
 ///
-/// An object's bytes go to a new blob, fsynced and renamed into place; only then is the
-/// row naming it committed, so a 200 means durable and atomically visible, and an upload
-/// that fails or is interrupted leaves nothing visible. The replaced blob is deleted after.
+/// A small object's bytes (≤ `ObjectBody.inlineLimit`) are stored inline, in the transaction
+/// that writes its row; a larger one's go to a new blob, fsynced and renamed into place before
+/// the row naming it is committed. The commit is then flushed (`SQLStore.syncCommitted()`), so
+/// a 200 means durable and atomically visible, and an upload that fails or is interrupted
+/// leaves nothing visible. A replaced blob is deleted after; a replaced inline body with the row.
 package struct S3Service: ServiceHandler, S3Operations {
     package let serviceName = "s3"
 
@@ -87,11 +89,6 @@ package struct S3Service: ServiceHandler, S3Operations {
     /// A fresh blob key for an object or part.
     func newBlobKey() -> String {
         "s3/" + UUID().uuidString.lowercased()
-    }
-
-    /// Deletes blobs no row names any more; a failure only leaves an unreachable file.
-    func discard(_ blobKeys: [String?]) async {
-        for key in blobKeys.compactMap({ $0 }) { try? await blobs.delete(key) }
     }
 
     /// The owner every bucket and object reports.

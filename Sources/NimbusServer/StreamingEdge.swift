@@ -21,9 +21,11 @@ enum StreamingEdge {
         return ByteStream { try await source.next() }
     }
 
-    /// The response body: the streamed one when there is one, else the bytes.
+    /// The response body: the streamed one when there is one, else the bytes. A stream over
+    /// one buffer in memory (a small S3 object) is sent as that buffer, without a writer task.
     static func responseBody(_ response: AWSResponse) -> ResponseBody {
         guard let stream = response.bodyStream else { return ResponseBody(byteBuffer: ByteBuffer(bytes: response.body)) }
+        if let bytes = stream.takeBuffered() { return ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)) }
         return ResponseBody(contentLength: response.bodyStreamLength) { writer in
             while let chunk = try await stream.next() {
                 try await writer.write(ByteBuffer(bytes: chunk))

@@ -25,6 +25,12 @@ package protocol SQLStore: Sendable {
     func query(_ statement: SQL) async throws -> [SQLRow]
     /// Runs `body` in a transaction: committed if it returns, rolled back if it throws.
     func transaction<T: Sendable>(_ body: @Sendable (any SQLTransaction) async throws -> T) async throws -> T
+    /// Makes every transaction committed before the call durable against a power loss or an
+    /// operating-system crash, not only against a crash of the process (the default guarantee).
+    ///
+    /// For writes whose acknowledgement promises they are on disk (an S3 PUT). Concurrent
+    /// callers share one flush where the backend allows it, so a group of writes pays for one.
+    func syncCommitted() async throws
     /// Applies the migrations not applied yet, in order, each in its own transaction.
     /// - Returns: the ids of the migrations applied now.
     @discardableResult

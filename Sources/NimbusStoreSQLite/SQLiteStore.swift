@@ -7,13 +7,16 @@ package import NimbusStore
 /// Writes go through GRDB's single writer connection; queries read committed data from
 /// the pool's readers, concurrently with writes. `synchronous=NORMAL` in WAL mode makes a
 /// committed transaction survive a crash of the process (not of the machine), which is
-/// the durability DESIGN.md promises for the embedded store.
+/// the durability DESIGN.md promises for the embedded store; `syncCommitted()` flushes the
+/// log for writes that must also survive a power loss.
 package final class SQLiteStore: SQLStore {
     package let dialect = SQLDialect.sqlite
     package let location: String
     private let pool: DatabasePool
     /// Serialises transactions whose bodies suspend between statements.
     private let transactionGate = AsyncGate()
+    /// Flushes the write-ahead log for `syncCommitted()`.
+    private let walSync: WALSync
 
     /// Opens (creating if needed) the database at `path`.
     /// - Throws: `StoreError(.cannotOpen)` with SQLite's reason.
@@ -32,6 +35,7 @@ package final class SQLiteStore: SQLStore {
             throw StoreError(.cannotOpen, "cannot open SQLite database at \(path): \(error)")
         }
         location = path
+        walSync = WALSync(databasePath: path)
     }
 
     package func execute(_ statement: NimbusStore.SQL) async throws {
@@ -62,6 +66,11 @@ package final class SQLiteStore: SQLStore {
         }
     }
 
+    /// Flushes the `-wal` file (see `WALSync`): a commit under `synchronous=NORMAL` is not flushed.
+    package func syncCommitted() async throws {
+        try await walSync.sync()
+    }
+
     @discardableResult
     package func migrate(_ migrations: [Migration]) async throws -> [String] {
         try await MigrationRunner.run(migrations, on: self)
@@ -77,12 +86,24 @@ package final class SQLiteStore: SQLStore {
         try pool.writeWithoutTransaction(body)
     }
 
+    /// Runs a statement. A single statement is prepared once per connection and reused
+    /// (`cachedStatement`): parsing and GRDB's authorizer cost more than running a lookup.
+    /// Text with a `;` (several statements, e.g. a migration's) is prepared each time. The texts
+    /// come from code with values bound as parameters, so the cache stays small (an `IN` list
+    /// adds one entry per length).
     static func run(_ statement: NimbusStore.SQL, in db: GRDB.Database) throws {
-        try db.execute(sql: statement.text { _ in "?" }, arguments: arguments(statement))
+        let text = statement.text { _ in "?" }
+        if text.contains(";") {
+            try db.execute(sql: text, arguments: arguments(statement))
+        } else {
+            try db.cachedStatement(sql: text).execute(arguments: arguments(statement))
+        }
     }
 
+    /// Runs a query through the connection's cache of prepared statements.
     static func rows(_ statement: NimbusStore.SQL, in db: GRDB.Database) throws -> [SQLRow] {
-        try GRDB.Row.fetchAll(db, sql: statement.text { _ in "?" }, arguments: arguments(statement)).map { row in
+        let prepared = try db.cachedStatement(sql: statement.text { _ in "?" })
+        return try GRDB.Row.fetchAll(prepared, arguments: arguments(statement)).map { row in
             var columns: [String: SQLValue] = [:]
             for (name, value) in row {
                 columns[name] = sqlValue(value)

@@ -2,7 +2,7 @@
 struct ObjectRecord: Sendable, Codable, Hashable {
     var bucket: String
     var key: String
-    /// The blob holding the bytes.
+    /// Where the bytes are: a blob key, or the name of an inline body (`ObjectBody.isInline`).
     var blob: String
     var size: Int
     /// Quoted, as S3 sends it.

@@ -4,23 +4,39 @@ import NimbusCore
 import NimbusStore
 import NimbusWire
 
-/// A request body written into a new blob as it arrives, with its MD5 (the ETag) and the
-/// additional checksum the client asked for. The blob is committed only when the whole body
-/// arrived and its `Content-MD5` matched; otherwise it is discarded.
+/// A request body, with its MD5 (the ETag) and the additional checksum the client asked for,
+/// kept in memory while it fits `inlineLimit` (stored inline with the object's row) and
+/// otherwise written into a new blob as it arrives. The blob is committed only when the whole
+/// body arrived and its `Content-MD5` matched; otherwise it is discarded.
 struct BodyIngest: Sendable {
-    var blob: String
+    var body: ObjectBody
     var size: Int
     var eTag: String
     var checksums: [String: String]
 
-    static func write(_ context: RequestContext, into blobs: any BlobStore, key blob: String, limit: Int) async throws -> BodyIngest {
+    /// Reads the request's body.
+    /// - Parameters:
+    ///   - blob: the key of the blob to write when the body is larger than `inlineLimit`.
+    ///   - limit: the largest body accepted (`EntityTooLarge` above).
+    ///   - inlineLimit: the largest body kept in memory for an inline object; 0 for a part,
+    ///     which always goes to a blob.
+    static func write(
+        _ context: RequestContext,
+        into blobs: any BlobStore,
+        key blob: String,
+        limit: Int,
+        inlineLimit: Int = 0
+    ) async throws -> BodyIngest {
         let request = context.request
         let declared = request.header("x-amz-decoded-content-length").flatMap { Int($0) } ?? request.header("Content-Length").flatMap { Int($0) }
         if let declared, declared > limit { throw S3Errors.entityTooLarge(declared, limit: limit) }
         let expectedMD5 = try contentMD5(request)
         var accumulator = checksumAlgorithm(request).map(ChecksumAccumulator.init)
         let stream = request.bodyStream ?? ByteStream(bytes: request.body)
-        let writer = try await blobs.makeWriter(blob)
+        // A body announced larger than the inline limit goes straight to a blob.
+        let blobFirst = inlineLimit <= 0 || (declared ?? 0) > inlineLimit
+        var writer: (any BlobWriter)? = blobFirst ? try await blobs.makeWriter(blob) : nil
+        var held: [UInt8] = []
         var md5 = Insecure.MD5()
         do {
             var size = 0
@@ -29,18 +45,29 @@ struct BodyIngest: Sendable {
                 if size > limit { throw S3Errors.entityTooLarge(size, limit: limit) }
                 md5.update(data: chunk)
                 accumulator?.update(chunk)
-                try await writer.write(chunk)
+                if let writer {
+                    try await writer.write(chunk)
+                } else if size <= inlineLimit {
+                    held += chunk
+                } else {
+                    let started = try await blobs.makeWriter(blob)
+                    writer = started
+                    try await started.write(held)
+                    try await started.write(chunk)
+                    held = []
+                }
             }
             let digest = md5.finalize()
             if let expectedMD5, Array(digest) != expectedMD5 {
                 throw AWSError(code: "BadDigest", message: "The Content-MD5 you specified did not match what we received.")
             }
-            try await writer.commit()
+            try await writer?.commit()
             var checksums: [String: String] = [:]
             if let accumulator { checksums[accumulator.algorithm.rawValue] = accumulator.value }
-            return BodyIngest(blob: blob, size: size, eTag: ETag.quoted(digest), checksums: checksums)
+            let body: ObjectBody = writer == nil ? .inline(name: ObjectBody.newInlineName(), bytes: held) : .blob(blob)
+            return BodyIngest(body: body, size: size, eTag: ETag.quoted(digest), checksums: checksums)
         } catch {
-            await writer.abort()
+            await writer?.abort()
             throw error
         }
     }

@@ -49,16 +49,8 @@ extension S3Service {
             partsCount: chosen.count,
             tags: upload.headers.tags
         )
-        let change: S3Store.Change<String?>
-        do {
-            let event = objectEvent("ObjectCreated:CompleteMultipartUpload", bucket: record.bucket, key: record.key, record: record, context: context)
-            change = try await store.putObject(record, event: event)
-        } catch {
-            await discard([blob])
-            throw error
-        }
-        let partBlobs = try await store.removeUpload(input.uploadId) ?? []
-        await discard([committed(change)] + partBlobs)
+        let change = try await commitObject(record, body: .blob(blob), eventName: "ObjectCreated:CompleteMultipartUpload", context: context)
+        await discard(try await store.removeUpload(input.uploadId) ?? [])
         let host = context.request.header("Host") ?? "localhost"
         return S3Shapes.CompleteMultipartUploadOutput(
             bucket: input.bucket,

@@ -3,7 +3,7 @@ package import NimbusCore
 import NimbusStore
 package import NimbusWire
 
-/// CopyObject: the source's bytes streamed into a new blob, metadata copied or replaced.
+/// CopyObject: the source's bytes copied into a new body (inline or blob by size), metadata copied or replaced.
 extension S3Service {
     package func copyObject(_ input: S3Shapes.CopyObjectRequest, context: RequestContext) async throws -> S3Shapes.CopyObjectOutput {
         try checkKey(input.key)
@@ -33,11 +33,11 @@ extension S3Service {
                     + "metadata, storage class, website redirect location or encryption attributes."
             )
         }
-        let blob = try await copyBlob(record, range: nil)
+        let body = try await copyBody(record, range: nil, inline: true)
         var copy = record
         copy.bucket = input.bucket
         copy.key = input.key
-        copy.blob = blob
+        copy.blob = body.name
         copy.lastModified = clock.now()
         copy.versionID = nil
         copy.deleteMarker = nil
@@ -53,36 +53,12 @@ extension S3Service {
                 metadata: input.metadata ?? [:]
             )
         }
-        let change: S3Store.Change<String?>
-        do {
-            let event = objectEvent("ObjectCreated:Copy", bucket: copy.bucket, key: copy.key, record: copy, context: context)
-            change = try await store.putObject(copy, event: event)
-        } catch {
-            await discard([blob])
-            throw error
-        }
-        await discard([committed(change)])
+        let change = try await commitObject(copy, body: body, eventName: "ObjectCreated:Copy", context: context)
         return S3Shapes.CopyObjectOutput(
             copyObjectResult: S3Shapes.CopyObjectResult(eTag: copy.eTag, lastModified: Date(timeIntervalSince1970: copy.lastModified.rounded(.down))),
             copySourceVersionId: record.versionID,
             versionId: change.versionID
         )
-    }
-
-    /// Copies `record`'s bytes (or a range of them) into a new committed blob; returns its key.
-    func copyBlob(_ record: ObjectRecord, range: ByteRange?) async throws -> String {
-        guard let reader = try await blobs.openReader(record.blob) else { throw S3Errors.noSuchKey(record.key) }
-        let key = newBlobKey()
-        let writer = try await blobs.makeWriter(key)
-        do {
-            let stream = BlobStreaming.stream(reader, from: range?.start ?? 0, count: range?.count ?? record.size)
-            while let piece = try await stream.next() { try await writer.write(piece) }
-            try await writer.commit()
-        } catch {
-            await writer.abort()
-            throw error
-        }
-        return key
     }
 
     /// `x-amz-copy-source-if-*`: any failure is 412 PreconditionFailed.

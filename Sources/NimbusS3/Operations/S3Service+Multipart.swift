@@ -36,7 +36,7 @@ extension S3Service {
         try await activeUpload(input.uploadId, bucket: input.bucket, key: input.key)
         try checkPartNumber(input.partNumber)
         let body = try await BodyIngest.write(context, into: blobs, key: newBlobKey(), limit: Self.maximumPutSize)
-        let part = S3Store.PartRecord(number: input.partNumber, blob: body.blob, size: body.size, eTag: body.eTag, lastModified: clock.now())
+        let part = S3Store.PartRecord(number: input.partNumber, blob: body.body.name, size: body.size, eTag: body.eTag, lastModified: clock.now())
         try await storePart(input.uploadId, part)
         return S3Shapes.UploadPartOutput(eTag: body.eTag)
     }
@@ -63,7 +63,7 @@ extension S3Service {
             }
             range = resolved
         }
-        let blob = try await copyBlob(source, range: range)
+        let blob = try await copyBody(source, range: range, inline: false).name
         let size = range?.count ?? source.size
         let eTag = try await blobMD5(blob, size: size)
         let part = S3Store.PartRecord(number: input.partNumber, blob: blob, size: size, eTag: eTag, lastModified: clock.now())

@@ -8,16 +8,22 @@ extension S3Service {
     package func putObject(_ input: S3Shapes.PutObjectRequest, context: RequestContext) async throws -> S3Shapes.PutObjectOutput {
         try checkKey(input.key)
         try await existingBucket(input.bucket)
-        if let existing = try await store.object(input.bucket, input.key), input.ifNoneMatch == "*" {
-            _ = existing
+        // `If-None-Match: *`: only when no object has the key (the lookup is skipped without it).
+        if input.ifNoneMatch == "*", try await store.object(input.bucket, input.key) != nil {
             throw S3Errors.preconditionFailed
         }
         let tags = try input.tagging.map(ObjectTagging.parseHeader) ?? nil
-        let body = try await BodyIngest.write(context, into: blobs, key: newBlobKey(), limit: Self.maximumPutSize)
+        let body = try await BodyIngest.write(
+            context,
+            into: blobs,
+            key: newBlobKey(),
+            limit: Self.maximumPutSize,
+            inlineLimit: ObjectBody.inlineLimit
+        )
         let record = ObjectRecord(
             bucket: input.bucket,
             key: input.key,
-            blob: body.blob,
+            blob: body.body.name,
             size: body.size,
             eTag: body.eTag,
             lastModified: clock.now(),
@@ -33,15 +39,7 @@ extension S3Service {
             checksums: body.checksums,
             tags: tags
         )
-        let change: S3Store.Change<String?>
-        do {
-            let event = objectEvent("ObjectCreated:Put", bucket: record.bucket, key: record.key, record: record, context: context)
-            change = try await store.putObject(record, event: event)
-        } catch {
-            await discard([body.blob])
-            throw error
-        }
-        await discard([committed(change)])
+        let change = try await commitObject(record, body: body.body, eventName: "ObjectCreated:Put", context: context)
         var output = S3Shapes.PutObjectOutput(eTag: record.eTag, versionId: change.versionID)
         output.checksumCRC32 = body.checksums["crc32"]
         output.checksumCRC32C = body.checksums["crc32c"]
@@ -52,7 +50,14 @@ extension S3Service {
     }
 
     package func getObject(_ input: S3Shapes.GetObjectRequest, context: RequestContext) async throws -> StreamingOutput<S3Shapes.GetObjectOutput> {
-        let record = try await readableObject(input.bucket, input.key, versionID: input.versionId)
+        // The current object and its inline body in one query; versions and misses the long way.
+        let found: (record: ObjectRecord, inline: [UInt8]?)
+        if input.versionId == nil, let current = try await store.objectWithInlineBody(input.bucket, input.key) {
+            found = current
+        } else {
+            found = (try await readableObject(input.bucket, input.key, versionID: input.versionId), nil)
+        }
+        let record = found.record
         let conditions = Preconditions(
             ifMatch: input.ifMatch,
             ifNoneMatch: input.ifNoneMatch,
@@ -74,22 +79,17 @@ extension S3Service {
         case .proceed: break
         }
         output.responseOverrides(input)
-        guard let reader = try await blobs.openReader(record.blob) else { throw S3Errors.noSuchKey(input.key) }
+        guard let body = try await openBody(record, prefetched: found.inline) else { throw S3Errors.noSuchKey(input.key) }
         switch ByteRange.resolve(input.range, size: record.size) {
         case .unsatisfiable:
             throw S3Errors.invalidRange(size: record.size, range: input.range ?? "")
         case .whole:
             output.contentLength = Int64(record.size)
-            return StreamingOutput(output, body: BlobStreaming.stream(reader, from: 0, count: record.size), length: record.size)
+            return StreamingOutput(output, body: body.stream(from: 0, count: record.size), length: record.size)
         case .range(let range):
             output.contentLength = Int64(range.count)
             output.contentRange = range.contentRange(size: record.size)
-            return StreamingOutput(
-                output,
-                body: BlobStreaming.stream(reader, from: range.start, count: range.count),
-                length: range.count,
-                status: 206
-            )
+            return StreamingOutput(output, body: body.stream(from: range.start, count: range.count), length: range.count, status: 206)
         }
     }
 

@@ -117,7 +117,7 @@ extension S3Service {
     }
 
     private func serve(_ record: ObjectRecord, status: Int, head: Bool) async -> AWSResponse? {
-        guard let reader = try? await blobs.openReader(record.blob) else { return nil }
+        guard let body = (try? await openBody(record)) ?? nil else { return nil }
         var response = AWSResponse(status: status)
         response.setHeader("Content-Type", record.headers.contentType ?? "binary/octet-stream")
         response.setHeader("ETag", record.eTag)
@@ -126,7 +126,7 @@ extension S3Service {
         if let encoding = record.headers.contentEncoding { response.setHeader("Content-Encoding", encoding) }
         response.setHeader("Content-Length", String(record.size))
         if !head {
-            response.bodyStream = BlobStreaming.stream(reader, from: 0, count: record.size)
+            response.bodyStream = body.stream(from: 0, count: record.size)
             response.bodyStreamLength = record.size
         }
         return response

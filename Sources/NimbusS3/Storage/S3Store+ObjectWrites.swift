@@ -15,17 +15,21 @@ extension S3Store {
     }
 
     /// Stores `record` over any earlier object of its key, if the bucket still exists, with
-    /// the notification records `event` produces, in one transaction. With versioning
-    /// enabled the record becomes a new version (the earlier one stays); suspended, it
-    /// replaces the `null` version.
-    /// - Returns: the blob no row names any more (to delete), or `nil`.
+    /// its inline body (`inlineBytes`, when `record` names one) and the notification records
+    /// `event` produces, in one transaction. With versioning enabled the record becomes a new
+    /// version (the earlier one stays); suspended, it replaces the `null` version.
+    /// Puts arriving together share the transaction; the commit is not flushed to the disk
+    /// yet (`S3Service.commitObject` does that before acknowledging).
+    /// - Returns: the blob no row names any more (to delete), or `nil`; a replaced inline
+    ///   body is deleted in the transaction.
     /// - Throws: `NoSuchBucket` when the bucket is gone.
-    func putObject(_ record: ObjectRecord, event: ObjectEvent? = nil) async throws -> Change<String?> {
-        try await objectWrites.submit(PendingPut(record: record, event: event)).get()
+    func putObject(_ record: ObjectRecord, inlineBytes: [UInt8]? = nil, event: ObjectEvent? = nil) async throws -> Change<String?> {
+        try await objectWrites.submit(PendingPut(record: record, inlineBytes: inlineBytes, event: event)).get()
     }
 
     static func writeObject(
         _ record: ObjectRecord,
+        inlineBytes: [UInt8]?,
         event: ObjectEvent?,
         ownerID: String,
         in transaction: any SQLTransaction
@@ -34,8 +38,11 @@ extension S3Store {
             "SELECT name, region, notification, versioning FROM s3_buckets WHERE name = \(record.bucket)"
         )
         guard let bucketRow = buckets.first else { throw S3Errors.noSuchBucket(record.bucket) }
+        if ObjectBody.isInline(record.blob) {
+            try await Self.insertInlineBody(record.blob, inlineBytes ?? [], in: transaction)
+        }
         var record = record
-        let replaced: String?
+        var replaced: String?
         switch bucketRow.string("versioning") {
         case nil:
             record.versionID = nil
@@ -51,6 +58,7 @@ extension S3Store {
             replaced = old?.deleteMarker == true ? nil : old?.blob
             try await Self.insertVersion(record, in: transaction)
         }
+        replaced = try await Self.release(replaced, in: transaction)
         let text = try Self.encode(record)
         try await transaction.execute(
             """
@@ -100,21 +108,23 @@ extension S3Store {
                 let old = try await transaction.query("SELECT record FROM s3_objects WHERE bucket = \(bucket) AND key = \(key)")
                 if let record = Self.decode(ObjectRecord.self, old.first?.string("record")) {
                     try await transaction.execute("DELETE FROM s3_objects WHERE bucket = \(bucket) AND key = \(key)")
-                    deletion.orphanedBlobs = [record.blob]
+                    deletion.orphanedBlobs = [try await Self.release(record.blob, in: transaction)].compactMap { $0 }
                 }
                 version = versionID
             case (_, let versionID?):
                 guard let removed = try await Self.removeVersion(bucket, key, versionID, in: transaction) else {
                     return Change(value: deletion, notified: false, versionID: versionID)
                 }
-                if removed.deleteMarker != true { deletion.orphanedBlobs = [removed.blob] }
+                if removed.deleteMarker != true {
+                    deletion.orphanedBlobs = [try await Self.release(removed.blob, in: transaction)].compactMap { $0 }
+                }
                 deletion.deleteMarker = removed.deleteMarker == true
                 try await Self.refreshCurrent(bucket, key, in: transaction)
                 version = versionID
             case (let status?, nil):
                 let markerID = status == "Enabled" ? Self.newVersionID() : "null"
                 if markerID == "null", let old = try await Self.removeVersion(bucket, key, "null", in: transaction), old.deleteMarker != true {
-                    deletion.orphanedBlobs = [old.blob]
+                    deletion.orphanedBlobs = [try await Self.release(old.blob, in: transaction)].compactMap { $0 }
                 }
                 let marker = ObjectRecord(
                     bucket: bucket,

@@ -2,9 +2,10 @@ import Foundation
 import NimbusCore
 import NimbusStore
 
-/// Buckets, objects, multipart uploads and parts as rows; the bytes live in the blob store
-/// and a row names its blob. A row is written only after its blob is committed, so a row
-/// never names a partial blob.
+/// Buckets, objects, multipart uploads and parts as rows; the bytes live in the blob store,
+/// or inline in the SQL store for small objects (`S3Store+InlineBodies`), and a row names
+/// them. A row is written only after its blob is committed (an inline body in the row's own
+/// transaction), so a row never names a partial body.
 struct S3Store: Sendable {
     let store: any SQLStore
     /// The account id notification records name as the bucket owner.
@@ -15,6 +16,8 @@ struct S3Store: Sendable {
     /// An object row (and its notification records) waiting for the next group commit.
     struct PendingPut: Sendable {
         var record: ObjectRecord
+        /// The body to insert with the row when `record` names an inline body.
+        var inlineBytes: [UInt8]?
         var event: ObjectEvent?
     }
 
@@ -28,7 +31,14 @@ struct S3Store: Sendable {
                     // An AWSError (the bucket is gone) is raised before the put writes anything,
                     // so the others in the group still commit; any other error fails them all.
                     do {
-                        outcomes.append(.success(try await Self.writeObject(put.record, event: put.event, ownerID: ownerID, in: transaction)))
+                        let change = try await Self.writeObject(
+                            put.record,
+                            inlineBytes: put.inlineBytes,
+                            event: put.event,
+                            ownerID: ownerID,
+                            in: transaction
+                        )
+                        outcomes.append(.success(change))
                     } catch let error as AWSError {
                         outcomes.append(.failure(error))
                     }
@@ -79,6 +89,7 @@ struct S3Store: Sendable {
         notificationMigration,
         versionMigration,
         settingsMigration,
+        inlineBodyMigration,
     ]
 
     static func encode<T: Encodable>(_ value: T) throws -> String {

@@ -9,21 +9,41 @@ import Synchronization
 /// one from its HTTP body; services read it; wrappers (aws-chunked decoding, checksums) chain.
 package struct ByteStream: Sendable {
     private let pull: @Sendable () async throws -> [UInt8]?
+    /// The unread bytes of a stream made from one buffer; `nil` for other streams.
+    private let buffer: Buffer?
 
-    /// A stream whose chunks come from `next`, called until it returns `nil`.
-    package init(next: @escaping @Sendable () async throws -> [UInt8]?) {
-        pull = next
-    }
+    /// The bytes of a buffer stream, shared by its pull closure and `takeBuffered`.
+    private final class Buffer: Sendable {
+        let bytes: Mutex<[UInt8]?>
 
-    /// A stream of the bytes of one buffer (for bodies already in memory).
-    package init(bytes: [UInt8]) {
-        let state = Mutex<[UInt8]?>(bytes.isEmpty ? nil : bytes)
-        pull = {
-            state.withLock { value in
+        init(_ bytes: [UInt8]) { self.bytes = Mutex(bytes.isEmpty ? nil : bytes) }
+
+        func take() -> [UInt8]? {
+            bytes.withLock { value in
                 defer { value = nil }
                 return value
             }
         }
+    }
+
+    /// A stream whose chunks come from `next`, called until it returns `nil`.
+    package init(next: @escaping @Sendable () async throws -> [UInt8]?) {
+        pull = next
+        buffer = nil
+    }
+
+    /// A stream of the bytes of one buffer (for bodies already in memory).
+    package init(bytes: [UInt8]) {
+        let state = Buffer(bytes)
+        pull = { state.take() }
+        buffer = state
+    }
+
+    /// For a stream made from one buffer (`init(bytes:)`), everything it has not yielded yet,
+    /// taken at once (the stream is at its end afterwards), so a writer can send it as one
+    /// body instead of pulling chunks; `nil` for a stream whose chunks come from elsewhere.
+    package func takeBuffered() -> [UInt8]? {
+        buffer.map { $0.take() ?? [] }
     }
 
     /// The next chunk, or `nil` at the end of the body.
