@@ -82,11 +82,13 @@ enum Namespaces {
             arguments += ["--ro-bind", path, path]
         }
         for hidden in hiddenDirectories where hidden != "/tmp" { arguments += ["--remount-ro", hidden] }
-        return arguments + ["--chdir", workingDirectory, "--"] + restoringPWD(environment) + command
+        return arguments + ["--chdir", workingDirectory, "--"] + restoringPWD(environment, workingDirectory: workingDirectory) + command
     }
 
-    /// bubblewrap sets `PWD` after `--chdir` (and `--unsetenv` cannot undo it), so `env` puts it back as the spec had it.
-    private static func restoringPWD(_ environment: [String: String]) -> [String] {
+    /// bubblewrap sets `PWD` to the working directory after `--chdir` (and `--unsetenv` cannot undo it), so `env` puts
+    /// it back as the spec had it; no `env` (one exec less) when the spec's `PWD` already is the working directory.
+    private static func restoringPWD(_ environment: [String: String], workingDirectory: String) -> [String] {
+        if environment["PWD"] == workingDirectory { return [] }
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/env") else { return [] }
         return ["/usr/bin/env", "-u", "PWD"] + (environment["PWD"].map { ["PWD=\($0)"] } ?? [])
     }

@@ -105,6 +105,15 @@ import Glibc
         #expect(await eventually { sleepers(sleep).isEmpty })
     }
 
+    /// bubblewrap sets `PWD` itself: the child still sees exactly the spec's `PWD`, or none when the spec has none.
+    @Test(arguments: [nil, "/usr", "/elsewhere"]) func pwdIsTheSpecs(pwd: String?) async throws {
+        let spec = ProcessSpec(executable: "/usr/bin/env", environment: pwd.map { ["PWD": $0] } ?? [:], workingDirectory: "/usr")
+        let (child, output) = try start(spec)
+        #expect(await child.exit() == .exited(0))
+        await child.outputFinished()
+        #expect(output.received.filter { $0.hasPrefix("PWD=") } == (pwd.map { ["PWD=\($0)"] } ?? []))
+    }
+
     @Test func aSignalInsideIsReportedAsTheProgramsExit() async throws {
         let (child, _) = try start(ProcessSpec(executable: "/bin/sh", arguments: ["-c", "kill -TERM $$"]))
         #expect(await child.exit() == .signalled(SIGTERM))

@@ -35,6 +35,8 @@ struct InstanceEnvironment {
             "PATH": searchPath,
             "LANG": "en_US.UTF-8",
             "TZ": ":UTC",
+            // The runtime starts in the task root, as on AWS (and the sandbox then needs no `env` to fix `PWD`).
+            "PWD": codeDirectory,
             // AWS sets no HOME; these keep SDKs in the function from reading the host's ~/.aws.
             "AWS_CONFIG_FILE": "/dev/null",
             "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
