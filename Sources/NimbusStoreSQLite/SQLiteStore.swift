@@ -8,7 +8,8 @@ package import NimbusStore
 /// the pool's readers, concurrently with writes. `synchronous=NORMAL` in WAL mode makes a
 /// committed transaction survive a crash of the process (not of the machine), which is
 /// the durability DESIGN.md promises for the embedded store; `syncCommitted()` flushes the
-/// log for writes that must also survive a power loss.
+/// log for writes that must also survive a power loss. The log is folded into the database by
+/// `Checkpointer`, off the writer.
 package final class SQLiteStore: SQLStore {
     package let dialect = SQLDialect.sqlite
     package let location: String
@@ -17,6 +18,8 @@ package final class SQLiteStore: SQLStore {
     private let transactionGate = AsyncGate()
     /// Flushes the write-ahead log for `syncCommitted()`.
     private let walSync: WALSync
+    /// Folds the write-ahead log into the database off the writer.
+    private let checkpointer: Checkpointer
 
     /// Opens (creating if needed) the database at `path`.
     /// - Throws: `StoreError(.cannotOpen)` with SQLite's reason.
@@ -24,6 +27,7 @@ package final class SQLiteStore: SQLStore {
         var configuration = GRDB.Configuration()
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Checkpointer.backstopPages)")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
         }
         configuration.busyMode = .timeout(10)
@@ -31,6 +35,7 @@ package final class SQLiteStore: SQLStore {
         configuration.allowsUnsafeTransactions = true
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
+            checkpointer = try Checkpointer(path: path)
         } catch {
             throw StoreError(.cannotOpen, "cannot open SQLite database at \(path): \(error)")
         }
@@ -42,6 +47,7 @@ package final class SQLiteStore: SQLStore {
         try await transactionGate.withLock {
             try await pool.write { db in try Self.run(statement, in: db) }
         }
+        checkpointer.committed()
     }
 
     package func query(_ statement: NimbusStore.SQL) async throws -> [SQLRow] {
@@ -58,6 +64,7 @@ package final class SQLiteStore: SQLStore {
             do {
                 let result = try await body(SQLiteTransaction(pool: pool))
                 try Self.onWriter(pool) { db in try db.execute(sql: "COMMIT") }
+                checkpointer.committed()
                 return result
             } catch {
                 try? Self.onWriter(pool) { db in try db.execute(sql: "ROLLBACK") }
@@ -76,7 +83,12 @@ package final class SQLiteStore: SQLStore {
         try await MigrationRunner.run(migrations, on: self)
     }
 
+    deinit {
+        checkpointer.stop()
+    }
+
     package func close() async throws {
+        checkpointer.stop()
         try pool.close()
     }
 
