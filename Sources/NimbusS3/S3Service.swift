@@ -30,7 +30,7 @@ package struct S3Service: ServiceHandler, S3Operations {
     let sequencer = Sequencer()
     let logger: Logger
     /// Wakes the lifecycle sweeper (a configuration was put).
-    let lifecycleDoorbell = Doorbell()
+    let lifecycleWake = WakeSignal()
     /// Seconds between lifecycle sweeps.
     let lifecycleInterval: Int64
 

@@ -67,7 +67,7 @@ package struct SNSService: ServiceHandler, SNSOperations {
         endpoint = Endpoint()
         publisher = GroupCommit { publications in
             let outcomes = try await sns.publish(publications.flatMap { $0 }, now: clock.now())
-            worker.doorbell.ring()
+            worker.wake.signal()
             // One outcome list per submitted batch, cut from the flat list in order.
             var index = 0
             return publications.map { batch in

@@ -1,3 +1,4 @@
+import NimbusCore
 import Synchronization
 
 /// The state of asynchronous invocation: the durable queue, the events running now, and the

@@ -1,3 +1,4 @@
+import NimbusCore
 import Synchronization
 
 /// The state of event source mapping polling: what each mapping's poller last saw, and the

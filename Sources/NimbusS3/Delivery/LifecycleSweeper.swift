@@ -16,7 +16,7 @@ extension S3Service {
             } catch {
                 logger.warning("s3: lifecycle sweep failed", metadata: ["error": "\(error)"])
             }
-            await lifecycleDoorbell.wait(timeout: .seconds(lifecycleInterval))
+            await lifecycleWake.wait(upTo: .seconds(lifecycleInterval))
         }
     }
 

@@ -19,7 +19,7 @@ final class NotificationWorker: Sendable {
     let dispatcher: any Dispatcher
     let clock: any WallClock
     let logger: Logger
-    let doorbell = Doorbell()
+    let wake = WakeSignal()
     /// Retries per record before it is dropped (with the delays below, about a day).
     static let maximumAttempts = 1_450
     /// Multiplies every retry delay (1 in production; tests shrink it).
@@ -48,7 +48,7 @@ final class NotificationWorker: Sendable {
             }
             let next = (try? await store.nextNotificationTime()) ?? .infinity
             let wait = min(max(next - clock.now(), 0.005), 1.0)
-            await doorbell.wait(timeout: .milliseconds(Int64(wait * 1000)))
+            await wake.wait(upTo: .milliseconds(Int64(wait * 1000)))
         }
     }
 

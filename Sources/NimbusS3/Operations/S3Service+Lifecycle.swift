@@ -17,7 +17,7 @@ extension S3Service {
             throw S3Errors.invalidArgument("Rule ID must be unique. Found same ID for more than one rule", name: "ID", value: "")
         }
         try await store.setBucketSetting(.lifecycle, bucket: input.bucket, value: try S3Store.encode(rules))
-        lifecycleDoorbell.ring()
+        lifecycleWake.signal()
         return S3Shapes.PutBucketLifecycleConfigurationOutput()
     }
 

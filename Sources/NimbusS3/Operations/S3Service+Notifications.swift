@@ -93,7 +93,7 @@ extension S3Service {
 
     /// Wakes the notification worker when a change wrote records.
     func committed<Value>(_ change: S3Store.Change<Value>) -> Value {
-        if change.notified { notifier.doorbell.ring() }
+        if change.notified { notifier.wake.signal() }
         return change.value
     }
 

@@ -27,7 +27,7 @@ final class DeliveryWorker: Sendable {
     let clock: any WallClock
     let poster: any HTTPPoster
     let settings: SNSSettings
-    let doorbell = Doorbell()
+    let wake = WakeSignal()
     let logger: Logger
     /// Removes finished deliveries; those that finish together share one transaction.
     let finisher: GroupCommit<SNSStore.PendingDelivery, Void>
@@ -66,7 +66,7 @@ final class DeliveryWorker: Sendable {
                         group.addTask {
                             await self.attempt(delivery)
                             self.release(delivery)
-                            self.doorbell.ring()
+                            self.wake.signal()
                         }
                     }
                 } catch {
@@ -74,7 +74,7 @@ final class DeliveryWorker: Sendable {
                 }
                 let next = (try? await store.nextDueTime()) ?? .infinity
                 let wait = min(max(next - clock.now(), 0.005), 1.0)
-                await doorbell.wait(timeout: .milliseconds(Int64(wait * 1000)))
+                await wake.wait(upTo: .milliseconds(Int64(wait * 1000)))
             }
             group.cancelAll()
         }

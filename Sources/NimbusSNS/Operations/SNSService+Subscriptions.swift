@@ -60,9 +60,9 @@ extension SNSService {
         case .noTopic: throw AWSError.topicNotFound
         case .created(let created):
             stored = created
-            if confirmation != nil { worker.doorbell.ring() }
+            if confirmation != nil { worker.wake.signal() }
         case .existing(let existing):
-            if !existing.confirmed && confirmation != nil { worker.doorbell.ring() }
+            if !existing.confirmed && confirmation != nil { worker.wake.signal() }
             if input.attributes != nil && existing.attributes != attributes {
                 throw AWSError.invalidParameter("Attributes Reason: Subscription already exists with different attributes")
             }

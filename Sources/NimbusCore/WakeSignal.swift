@@ -1,8 +1,12 @@
 import Synchronization
 
 /// Wakes a waiting loop early: `wait(upTo:)` returns after the duration or at the first
-/// `signal()`, whichever comes first. A signal with no waiter is kept for the next wait.
-final class WakeSignal: Sendable {
+/// `signal()`, whichever comes first. A signal with no waiter is kept for the next wait; a wait
+/// that ended by its time or by cancellation leaves nothing behind for the next one.
+///
+/// Background workers (the async invocation queue, event source pollers, S3 notifications and
+/// lifecycle, SNS deliveries) sleep on one of these and are signalled when work is written.
+package final class WakeSignal: Sendable {
     private struct State {
         var pending = false
         var waiter: CheckedContinuation<Void, Never>?
@@ -13,7 +17,10 @@ final class WakeSignal: Sendable {
 
     private let state = Mutex(State())
 
-    func signal() {
+    package init() {}
+
+    /// Wakes the waiter, or the next one to wait.
+    package func signal() {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             guard let waiter = state.waiter else {
                 state.pending = true
@@ -25,7 +32,8 @@ final class WakeSignal: Sendable {
         waiter?.resume()
     }
 
-    func wait(upTo limit: Duration) async {
+    /// Returns at the first signal (or at once if one is pending), after `limit`, or when the task is cancelled.
+    package func wait(upTo limit: Duration) async {
         let generation = state.withLock { state -> Int? in
             if state.pending {
                 state.pending = false
