@@ -41,6 +41,31 @@ package protocol Dispatcher: Sendable {
     func deliver(_ event: DispatchEvent, to target: ARN) async throws -> DispatchReply
 }
 
+/// How one delivery attempt ended, for the workers that retry (S3 notifications, SNS deliveries).
+package enum DeliveryOutcome: Sendable, Hashable {
+    case delivered
+    /// A server-side failure (5xx, 429, no answer): retried per the worker's policy.
+    case retry(String)
+    /// A client-side failure (4xx, a target no service serves): not retried.
+    case reject(String)
+}
+
+extension Dispatcher {
+    /// Delivers `event` to `target` once and says whether a failure is worth retrying.
+    package func attempt(_ event: DispatchEvent, to target: ARN) async -> DeliveryOutcome {
+        do {
+            _ = try await deliver(event, to: target)
+            return .delivered
+        } catch let error as DispatchError {
+            return .reject(error.awsError.message)
+        } catch let error as AWSError {
+            return error.status >= 500 || error.status == 429 ? .retry(error.description) : .reject(error.description)
+        } catch {
+            return .retry("\(error)")
+        }
+    }
+}
+
 /// A service's side of dispatch: it receives the events addressed to its ARNs.
 package protocol DispatchHandler: Sendable {
     func handle(_ event: DispatchEvent, for target: ARN) async throws -> DispatchReply

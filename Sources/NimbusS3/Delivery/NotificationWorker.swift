@@ -8,13 +8,6 @@ import NimbusStore
 /// target took it; a target that fails (5xx, throttled, not reachable) is retried with backoff,
 /// one that refuses it for good (deleted, 4xx) has the record dropped and logged.
 final class NotificationWorker: Sendable {
-    /// How one attempt ended.
-    enum Outcome: Sendable, Hashable {
-        case delivered
-        case retry(String)
-        case reject(String)
-    }
-
     let store: S3Store
     let dispatcher: any Dispatcher
     let clock: any WallClock
@@ -93,7 +86,7 @@ final class NotificationWorker: Sendable {
     }
 
     /// Sends `record` to its target once.
-    func send(_ record: S3Store.PendingNotification) async -> Outcome {
+    func send(_ record: S3Store.PendingNotification) async -> DeliveryOutcome {
         guard let target = ARN(record.target) else { return .reject("invalid target ARN") }
         var event = DispatchEvent(payload: Array(record.payload.utf8))
         switch record.destination {
@@ -101,15 +94,6 @@ final class NotificationWorker: Sendable {
         case .topic: event.attributes["Subject"] = "Amazon S3 Notification"
         case .queue: break
         }
-        do {
-            _ = try await dispatcher.deliver(event, to: target)
-            return .delivered
-        } catch let error as DispatchError {
-            return .reject(error.awsError.message)
-        } catch let error as AWSError {
-            return error.status >= 500 || error.status == 429 ? .retry(error.description) : .reject(error.description)
-        } catch {
-            return .retry("\(error)")
-        }
+        return await dispatcher.attempt(event, to: target)
     }
 }

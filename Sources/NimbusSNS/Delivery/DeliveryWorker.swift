@@ -12,15 +12,6 @@ import Synchronization
 ///
 /// See https://docs.aws.amazon.com/sns/latest/dg/sns-message-delivery-retries.html
 final class DeliveryWorker: Sendable {
-    /// How one attempt ended.
-    enum Outcome: Sendable, Hashable {
-        case delivered
-        /// A server-side failure (5xx, 429, no answer): retried per the policy.
-        case retry(String)
-        /// A client-side failure (4xx, missing target): not retried.
-        case reject(String)
-    }
-
     let store: SNSStore
     let dispatcher: any Dispatcher
     let signer: MessageSigner
@@ -179,7 +170,7 @@ final class DeliveryWorker: Sendable {
     // MARK: Sending
 
     /// Sends `message` to `subscription` once.
-    func send(_ message: StoredMessage, to subscription: Subscription) async -> Outcome {
+    func send(_ message: StoredMessage, to subscription: Subscription) async -> DeliveryOutcome {
         switch (message.kind, subscription.protocol) {
         case (.subscriptionConfirmation, "http"), (.subscriptionConfirmation, "https"):
             return await post(
@@ -193,7 +184,7 @@ final class DeliveryWorker: Sendable {
             return .delivered
         case (.notification, "sqs"):
             guard let queue = ARN(subscription.endpoint) else { return .reject("invalid queue ARN") }
-            return await dispatch(sqsEvent(message, subscription: subscription), to: queue)
+            return await dispatcher.attempt(sqsEvent(message, subscription: subscription), to: queue)
         case (.notification, "lambda"):
             guard let function = ARN(subscription.endpoint) else { return .reject("invalid function ARN") }
             let event = DispatchEvent(
@@ -201,7 +192,7 @@ final class DeliveryWorker: Sendable {
                 attributes: ["invocationType": "Event"],
                 source: ARN(message.topicARN)
             )
-            return await dispatch(event, to: function)
+            return await dispatcher.attempt(event, to: function)
         case (.notification, "http"), (.notification, "https"):
             let raw = subscription.rawMessageDelivery
             let body =
@@ -235,20 +226,7 @@ final class DeliveryWorker: Sendable {
         return DispatchEvent(payload: payload, attributes: attributes, source: ARN(message.topicARN))
     }
 
-    private func dispatch(_ event: DispatchEvent, to target: ARN) async -> Outcome {
-        do {
-            _ = try await dispatcher.deliver(event, to: target)
-            return .delivered
-        } catch let error as DispatchError {
-            return .reject(error.awsError.message)
-        } catch let error as AWSError {
-            return error.status >= 500 || error.status == 429 ? .retry(error.description) : .reject(error.description)
-        } catch {
-            return .retry("\(error)")
-        }
-    }
-
-    private func post(_ body: [UInt8], type: String, message: StoredMessage, subscription: Subscription, raw: Bool) async -> Outcome {
+    private func post(_ body: [UInt8], type: String, message: StoredMessage, subscription: Subscription, raw: Bool) async -> DeliveryOutcome {
         var headers: [(String, String)] = [
             ("x-amz-sns-message-type", type),
             ("x-amz-sns-message-id", message.id),
