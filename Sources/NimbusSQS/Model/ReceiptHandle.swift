@@ -17,10 +17,11 @@ struct ReceiptHandle: Hashable, Sendable {
 struct ReceiptSigner: Sendable {
     private static let version: UInt8 = 1
     private static let tagLength = 16
-    private let key: SymmetricKey
+    /// The MAC with the key already absorbed: each handle copies it and adds only its own bytes.
+    private let keyed: HMAC<SHA256>
 
     init(key: [UInt8]) {
-        self.key = SymmetricKey(data: key)
+        keyed = HMAC<SHA256>(key: SymmetricKey(data: key))
     }
 
     /// A fresh random key, in base64, for the store's settings.
@@ -33,7 +34,7 @@ struct ReceiptSigner: Sendable {
         for value in [handle.queue, handle.sequence, handle.receipt] {
             withUnsafeBytes(of: value.bigEndian) { bytes += $0 }
         }
-        bytes += HMAC<SHA256>.authenticationCode(for: bytes, using: key).prefix(Self.tagLength)
+        bytes += tag(bytes)
         return Base64.encode(bytes)
     }
 
@@ -43,12 +44,17 @@ struct ReceiptSigner: Sendable {
             return nil
         }
         let body = bytes[0..<25]
-        let expected = HMAC<SHA256>.authenticationCode(for: Array(body), using: key).prefix(Self.tagLength)
-        guard constantTimeEqual(Array(expected), Array(bytes[25...])) else { return nil }
+        guard constantTimeEqual(tag(Array(body)), Array(bytes[25...])) else { return nil }
         func number(at offset: Int) -> Int64 {
             bytes[offset..<offset + 8].reduce(Int64(0)) { ($0 << 8) | Int64($1) }
         }
         return ReceiptHandle(queue: number(at: 1), sequence: number(at: 9), receipt: number(at: 17))
+    }
+
+    private func tag(_ body: [UInt8]) -> [UInt8] {
+        var mac = keyed
+        mac.update(data: body)
+        return Array(mac.finalize().prefix(Self.tagLength))
     }
 
     private func constantTimeEqual(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
