@@ -105,7 +105,7 @@ package final class SQLiteStore: SQLStore {
     /// adds one entry per length).
     static func run(_ statement: NimbusStore.SQL, in db: GRDB.Database) throws {
         let text = statement.text { _ in "?" }
-        if text.contains(";") {
+        if text.utf8.contains(UInt8(ascii: ";")) {
             try db.execute(sql: text, arguments: arguments(statement))
         } else {
             try db.cachedStatement(sql: text).execute(arguments: arguments(statement))
