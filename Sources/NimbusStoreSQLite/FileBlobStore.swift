@@ -4,6 +4,7 @@ package import NimbusStore
 
 #if canImport(Glibc)
 import Glibc
+import NimbusCore
 #endif
 
 /// Blobs as files under a folder: `<root>/<2 hex>/<2 hex>/<sha256 of key>`.
@@ -25,7 +26,7 @@ package struct FileBlobStore: BlobStore {
 
     private func path(for key: String) throws -> (folder: String, file: String) {
         guard !key.isEmpty else { throw StoreError(.invalidKey, "blob keys must not be empty") }
-        let digest = SHA256.hash(data: Array(key.utf8)).map { String(format: "%02x", $0) }.joined()
+        let digest = Hex.encode(SHA256.hash(data: Array(key.utf8)))
         let folder = "\(root)/\(digest.prefix(2))/\(digest.dropFirst(2).prefix(2))"
         return (folder, "\(folder)/\(digest)")
     }

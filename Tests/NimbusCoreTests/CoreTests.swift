@@ -61,3 +61,10 @@ import Testing
         #expect(DispatchError(code: .unknownTarget, target: target).awsError.code == "InvalidParameterValueException")
     }
 }
+
+@Suite struct HexTests {
+    @Test func encodesEachByteAsTwoLowercaseDigits() {
+        #expect(Hex.encode([0x00, 0x0f, 0xa0, 0xff]) == "000fa0ff")
+        #expect(Hex.encode([UInt8]()) == "")
+    }
+}

@@ -46,7 +46,7 @@ struct CodePackage {
         let digest = SHA256.hash(data: bytes)
         self.bytes = bytes
         sha256 = Data(digest).base64EncodedString()
-        hexDigest = digest.map { String(format: "%02x", $0) }.joined()
+        hexDigest = Hex.encode(digest)
     }
 
     /// Unpacks the package under `root/<hex digest>` unless it is there already; returns the directory.

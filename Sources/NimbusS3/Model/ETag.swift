@@ -1,11 +1,12 @@
 package import Crypto
+import NimbusCore
 
 /// S3 entity tags: the hex MD5 of a single-part object, and for a multipart object the MD5
 /// of the concatenated binary MD5s of its parts followed by `-<part count>`; always quoted.
 package enum ETag {
     /// `"<hex md5>"` of a finished digest.
     package static func quoted(_ digest: Insecure.MD5.Digest) -> String {
-        "\"" + hex(Array(digest)) + "\""
+        "\"" + Hex.encode(digest) + "\""
     }
 
     /// The multipart ETag of parts whose (quoted or bare) hex ETags are `parts`, in order;
@@ -16,18 +17,7 @@ package enum ETag {
             guard let bytes = bytes(ofHex: part.trimming("\"")), bytes.count == 16 else { return nil }
             hasher.update(data: bytes)
         }
-        return "\"" + hex(Array(hasher.finalize())) + "-\(parts.count)\""
-    }
-
-    static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0xF)])
-        }
-        return String(decoding: out, as: UTF8.self)
+        return "\"" + Hex.encode(hasher.finalize()) + "-\(parts.count)\""
     }
 
     static func bytes(ofHex text: String) -> [UInt8]? {

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import NimbusCore
 import NimbusWire
 import _CryptoExtras
 
@@ -18,7 +19,7 @@ package final class MessageSigner: Sendable {
     init(privateKeyPEM: String, certificatePEM: String) throws {
         key = try _RSA.Signing.PrivateKey(pemRepresentation: privateKeyPEM)
         self.certificatePEM = certificatePEM
-        let digest = Insecure.MD5.hash(data: Array(certificatePEM.utf8)).map { String(format: "%02x", $0) }.joined()
+        let digest = Hex.encode(Insecure.MD5.hash(data: Array(certificatePEM.utf8)))
         certificateFileName = "SimpleNotificationService-\(digest).pem"
     }
 

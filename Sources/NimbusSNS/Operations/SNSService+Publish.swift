@@ -172,7 +172,7 @@ extension SNSService {
                         "The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly"
                     )
                 }
-                deduplicationID = SHA256.hash(data: Array(draft.message.utf8)).map { String(format: "%02x", $0) }.joined()
+                deduplicationID = Hex.encode(SHA256.hash(data: Array(draft.message.utf8)))
             }
         } else if draft.deduplicationID != nil {
             throw AWSError.invalidParameter(

@@ -75,7 +75,7 @@ extension SNSService {
     /// A confirmation token: 128 random hex digits (AWS's are long opaque hex strings).
     static func makeToken() -> String {
         var generator = SystemRandomNumberGenerator()
-        return (0..<64).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        return Hex.encode((0..<64).map { _ in UInt8.random(in: 0...255, using: &generator) })
     }
 
     /// Confirms a pending HTTP/S subscription with the token of its `SubscriptionConfirmation`;

@@ -1,11 +1,12 @@
 import Crypto
+import NimbusCore
 
 /// The MD5 digests SQS returns so clients can check what it stored, computed exactly as AWS
 /// does: of the body's UTF-8 bytes, and of the attributes in AWS's binary encoding.
 /// See https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-message-metadata.html#sqs-attributes-md5-message-digest-calculation
 enum MessageDigest {
     static func body(_ text: String) -> String {
-        hex(Insecure.MD5.hash(data: Array(text.utf8)))
+        Hex.encode(Insecure.MD5.hash(data: Array(text.utf8)))
     }
 
     /// The digest of `attributes`, or `nil` when there are none: for each attribute in name
@@ -33,22 +34,12 @@ enum MessageDigest {
                 for binary in attribute.binaryListValues { append(binary, to: &bytes) }
             }
         }
-        return hex(Insecure.MD5.hash(data: bytes))
+        return Hex.encode(Insecure.MD5.hash(data: bytes))
     }
 
     private static func append(_ value: [UInt8], to bytes: inout [UInt8]) {
         let count = UInt32(value.count)
         bytes += [UInt8(count >> 24), UInt8((count >> 16) & 0xFF), UInt8((count >> 8) & 0xFF), UInt8(count & 0xFF)]
         bytes += value
-    }
-
-    static func hex(_ digest: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        for byte in digest {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }

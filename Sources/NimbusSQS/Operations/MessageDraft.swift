@@ -63,7 +63,7 @@ struct MessageDraft: Sendable {
             if let deduplicationID {
                 id = deduplicationID
             } else if queue.contentBasedDeduplication {
-                id = Self.hex(SHA256.hash(data: Array(body.utf8)))
+                id = Hex.encode(SHA256.hash(data: Array(body.utf8)))
             } else {
                 throw AWSError.invalidParameterValue(
                     "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly"
@@ -78,7 +78,7 @@ struct MessageDraft: Sendable {
             )
         }
         let delay = queue.fifo ? queue.delaySeconds : (delaySeconds ?? queue.delaySeconds)
-        let contentDeduplicationID = queue.fifo && deduplicationID == nil ? Self.hex(SHA256.hash(data: Array(body.utf8))) : deduplicationID
+        let contentDeduplicationID = queue.fifo && deduplicationID == nil ? Hex.encode(SHA256.hash(data: Array(body.utf8))) : deduplicationID
         let message = QueuedMessage(
             sequence: sequence,
             messageID: RequestID.make(),
@@ -103,10 +103,6 @@ struct MessageDraft: Sendable {
                 reason: "\(name) can only include alphanumeric and punctuation characters. 1 to 128 in length"
             )
         }
-    }
-
-    static func hex(_ digest: some Sequence<UInt8>) -> String {
-        MessageDigest.hex(digest)
     }
 }
 

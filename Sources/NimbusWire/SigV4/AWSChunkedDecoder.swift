@@ -144,7 +144,7 @@ package struct AWSChunkedDecoder: Sendable {
         guard let signature = chunkSignature else {
             throw AWSError(code: "SignatureDoesNotMatch", status: 403, message: "Chunk \(chunkIndex) has no chunk-signature")
         }
-        let digest = SigV4Signer.hex(chunkHash.finalize())
+        let digest = Hex.encode(chunkHash.finalize())
         let text = ["AWS4-HMAC-SHA256-PAYLOAD", signing.requestDate, signing.scope, previousSignature, SigV4Signer.emptyPayloadHash, digest]
             .joined(separator: "\n")
         guard SigV4Signer.constantTimeEqual(SigV4Signer.signature(of: text, key: signing.key), signature) else {

@@ -1,6 +1,7 @@
 package import Crypto
 import Foundation
 import HTTPTypes
+import NimbusCore
 
 /// The SigV4 computations shared by verification and by tests that sign requests:
 /// canonical request, string to sign, signing key and signature.
@@ -76,21 +77,11 @@ package enum SigV4Signer {
 
     /// Lower-case hex HMAC-SHA256 of `text`.
     package static func signature(of text: String, key: SymmetricKey) -> String {
-        hex(HMAC<SHA256>.authenticationCode(for: Array(text.utf8), using: key))
+        Hex.encode(HMAC<SHA256>.authenticationCode(for: Array(text.utf8), using: key))
     }
 
     package static func hexSHA256(_ bytes: [UInt8]) -> String {
-        hex(SHA256.hash(data: bytes))
-    }
-
-    package static func hex(_ bytes: some Sequence<UInt8>) -> String {
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0xF)])
-        }
-        return String(decoding: out, as: UTF8.self)
+        Hex.encode(SHA256.hash(data: bytes))
     }
 
     /// Compares two signatures in time independent of where they differ.

@@ -77,7 +77,7 @@ enum StreamingIntegrity {
                 )
             }
         }
-        if let hash = state.contentHash, let expected = state.expectedHash, SigV4Signer.hex(hash.finalize()) != expected.lowercased() {
+        if let hash = state.contentHash, let expected = state.expectedHash, Hex.encode(hash.finalize()) != expected.lowercased() {
             throw AWSError(
                 code: "XAmzContentSHA256Mismatch",
                 message: "The provided 'x-amz-content-sha256' header does not match what was computed."
