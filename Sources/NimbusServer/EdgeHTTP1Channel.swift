@@ -10,8 +10,15 @@ struct EdgeHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
 
     var responder: Responder { http1.responder }
 
+    /// NIO's default reads at most 64 KiB at a time; a large upload then crosses the body
+    /// stream's hand-offs a thousand times for 64 MiB. Reads grow to 1 MiB while the socket keeps
+    /// them full and shrink back when it does not, so small requests keep small buffers.
+    static let receiveAllocator = AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 2048, maximum: 1 << 20)
+
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<HTTP1Channel.Value> {
-        http1.setup(channel: channel, logger: logger)
+        channel.setOption(ChannelOptions.recvAllocator, value: Self.receiveAllocator).flatMap {
+            http1.setup(channel: channel, logger: logger)
+        }
     }
 
     func handle(value: HTTP1Channel.Value, logger: Logger) async {

@@ -31,41 +31,45 @@ struct BodyIngest: Sendable {
         let declared = request.header("x-amz-decoded-content-length").flatMap { Int($0) } ?? request.header("Content-Length").flatMap { Int($0) }
         if let declared, declared > limit { throw S3Errors.entityTooLarge(declared, limit: limit) }
         let expectedMD5 = try contentMD5(request)
-        var accumulator = checksumAlgorithm(request).map(ChecksumAccumulator.init)
+        var digest = BodyDigest(checksum: checksumAlgorithm(request).map(ChecksumAccumulator.init))
         let stream = request.bodyStream ?? ByteStream(bytes: request.body)
         // A body announced larger than the inline limit goes straight to a blob.
         let blobFirst = inlineLimit <= 0 || (declared ?? 0) > inlineLimit
         var writer: (any BlobWriter)? = blobFirst ? try await blobs.makeWriter(blob) : nil
+        // Chunks written to a blob are hashed beside the writes; an inline body is hashed in line.
+        var pipeline = writer.map { _ in DigestPipeline(continuing: digest) }
         var held: [UInt8] = []
-        var md5 = Insecure.MD5()
         do {
             var size = 0
             while let chunk = try await stream.next() {
                 size += chunk.count
                 if size > limit { throw S3Errors.entityTooLarge(size, limit: limit) }
-                md5.update(data: chunk)
-                accumulator?.update(chunk)
                 if let writer {
+                    await pipeline?.add(chunk)
                     try await writer.write(chunk)
                 } else if size <= inlineLimit {
+                    digest.update(chunk)
                     held += chunk
                 } else {
+                    digest.update(chunk)
                     let started = try await blobs.makeWriter(blob)
                     writer = started
+                    pipeline = DigestPipeline(continuing: digest)
                     try await started.write(held)
                     try await started.write(chunk)
                     held = []
                 }
             }
-            let digest = md5.finalize()
-            if let expectedMD5, Array(digest) != expectedMD5 {
+            if let pipeline { digest = await pipeline.finish() }
+            let md5 = digest.md5.finalize()
+            if let expectedMD5, Array(md5) != expectedMD5 {
                 throw AWSError(code: "BadDigest", message: "The Content-MD5 you specified did not match what we received.")
             }
             try await writer?.commit()
             var checksums: [String: String] = [:]
-            if let accumulator { checksums[accumulator.algorithm.rawValue] = accumulator.value }
+            if let checksum = digest.checksum { checksums[checksum.algorithm.rawValue] = checksum.value }
             let body: ObjectBody = writer == nil ? .inline(name: ObjectBody.newInlineName(), bytes: held) : .blob(blob)
-            return BodyIngest(body: body, size: size, eTag: ETag.quoted(digest), checksums: checksums)
+            return BodyIngest(body: body, size: size, eTag: ETag.quoted(md5), checksums: checksums)
         } catch {
             await writer?.abort()
             throw error
