@@ -27,15 +27,7 @@ extension S3Service {
             size: body.size,
             eTag: body.eTag,
             lastModified: clock.now(),
-            headers: ObjectHeaders(
-                contentType: input.contentType ?? "binary/octet-stream",
-                contentEncoding: input.contentEncoding,
-                contentDisposition: input.contentDisposition,
-                contentLanguage: input.contentLanguage,
-                cacheControl: input.cacheControl,
-                expires: input.expires,
-                metadata: input.metadata ?? [:]
-            ),
+            headers: ObjectHeaders(request: input),
             checksums: body.checksums,
             tags: tags
         )
