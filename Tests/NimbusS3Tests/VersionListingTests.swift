@@ -58,6 +58,15 @@ import Testing
         #expect(afterKey.entries.map(\.isLatest) == [true, true, true])
     }
 
+    @Test func prefixEndIsTheFirstStringAfterThePrefix() {
+        #expect(S3Store.prefixEnd("") == nil)
+        #expect(S3Store.prefixEnd("logs/") == "logs0")
+        #expect(S3Store.prefixEnd("a\u{D7FF}") == "a\u{E000}")
+        #expect(S3Store.prefixEnd("é") == "ê")
+        #expect(S3Store.prefixEnd("x\u{10FFFF}") == nil)
+        for key in ["logs/", "logs/a", "logs/\u{10FFFE}z"] { #expect(Array(key.utf8).lexicographicallyPrecedes(Array("logs0".utf8))) }
+    }
+
     @Test func delimiterRollsKeysIntoOnePrefix() async throws {
         let page = try await list(delimiter: "/", maxKeys: 1000)
         #expect(page.commonPrefixes == ["d/"])

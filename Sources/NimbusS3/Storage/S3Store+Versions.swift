@@ -138,12 +138,29 @@ extension S3Store {
             conditions.append("key > \(position.key)")
         }
         if !prefix.isEmpty { conditions.append(.hasPrefix("key", prefix)) }
+        // An upper bound too, so a prefix's scan stops where its keys end.
+        if let end = Self.prefixEnd(prefix) { conditions.append("key < \(end)") }
         let rows = try await store.query(
             "SELECT record, seq FROM s3_versions WHERE \(sql: .all(conditions)) ORDER BY key, seq DESC LIMIT \(limit)"
         )
         return rows.compactMap { row in
             Self.decode(ObjectRecord.self, row.string("record")).map { VersionListing.Row(record: $0, seq: Int(row.int("seq") ?? 0)) }
         }
+    }
+
+    /// The first string after every string that starts with `prefix` (its last scalar
+    /// incremented; UTF-8 byte order is scalar order), or `nil` for an empty prefix or one
+    /// ending in U+10FFFF.
+    static func prefixEnd(_ prefix: String) -> String? {
+        var scalars = Array(prefix.unicodeScalars)
+        guard let last = scalars.popLast(), last.value < 0x10FFFF else { return nil }
+        // The next scalar value, stepping over the surrogates (which are no scalars).
+        let next = last.value == 0xD7FF ? 0xE000 : last.value + 1
+        guard let scalar = Unicode.Scalar(next) else { return nil }
+        scalars.append(scalar)
+        var text = String.UnicodeScalarView()
+        text.append(contentsOf: scalars)
+        return String(text)
     }
 
     /// The place of one version among its key's versions, or `nil` when there is no such version.
