@@ -65,8 +65,9 @@ struct VersionListing {
                 previousKey = key
                 if let delimiter, let range = key.dropFirst(prefix.count).firstRange(of: delimiter) {
                     let common = String(key[..<range.upperBound])
-                    // A prefix returned before (the marker is inside it) is skipped; a new one counts once.
-                    if common > start.key {
+                    // A prefix returned before (the marker is inside it, or is it) is skipped; a new
+                    // one counts once. Compared by UTF-8 bytes, the store's order.
+                    if start.key.utf8.lexicographicallyPrecedes(common.utf8) {
                         if count == maxKeys {
                             listing.isTruncated = true
                             return listing

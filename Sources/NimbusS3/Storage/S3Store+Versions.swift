@@ -130,7 +130,8 @@ extension S3Store {
     /// `s3_versions_listing`, so a page costs its length, not the bucket's size.
     func versions(_ bucket: String, prefix: String, after position: VersionListing.Position, limit: Int) async throws -> [VersionListing.Row] {
         var conditions: [SQL] = ["bucket = \(bucket)"]
-        if position.key < prefix {
+        // Compared as the store does: by UTF-8 bytes.
+        if position.key.utf8.lexicographicallyPrecedes(prefix.utf8) {
             conditions.append("key >= \(prefix)")
         } else if let seq = position.olderThan {
             conditions.append("key >= \(position.key) AND (key > \(position.key) OR seq < \(seq))")
