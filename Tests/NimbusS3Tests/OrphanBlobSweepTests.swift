@@ -74,19 +74,4 @@ import Testing
             try await store.close()
         }
     }
-
-    @Test func fileStoreSweepReportsCountAndBytes() async throws {
-        try await TemporaryDirectory.with { directory in
-            let blobs = try FileBlobStore(root: directory.path)
-            try await blobs.put("s3/a", [1, 2, 3])
-            try await blobs.put("s3/b", [1, 2, 3, 4, 5])
-            try await blobs.put("plain-key", [1])
-            let sweep = try await blobs.removeUnreferenced(namespace: "s3", referenced: ["s3/a", "lambda/x"])
-            #expect(sweep == BlobSweep(count: 1, bytes: 5))
-            #expect(try await blobs.get("s3/a") == [1, 2, 3])
-            #expect(try await blobs.get("s3/b") == nil)
-            #expect(try await blobs.get("plain-key") == [1])
-            await #expect(throws: StoreError.self) { try await blobs.removeUnreferenced(namespace: "../x", referenced: []) }
-        }
-    }
 }

@@ -41,6 +41,12 @@ import Testing
         }
     }
 
+    @Test func fileBlobStoreSweep() async throws {
+        try await TemporaryDirectory.with { directory in
+            try await StoreConformance.blobSweep(try FileBlobStore(root: directory.path + "/blobs"))
+        }
+    }
+
     @Test func namespacedBlobsWrittenBeforeNamespaceFoldersStillReadAndDelete() async throws {
         try await TemporaryDirectory.with { directory in
             let root = directory.path + "/blobs"
