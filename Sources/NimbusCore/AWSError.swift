@@ -18,6 +18,9 @@ package struct AWSError: Error, Hashable, Sendable {
     /// used (`AWS.SimpleQueueService.NonExistentQueue` for `QueueDoesNotExist`): query
     /// responses carry it as the code, JSON responses in the `x-amzn-query-error` header.
     package var queryCode: String?
+    /// HTTP headers the error response carries next to the body (S3 answers a delete
+    /// marker's 404 or 405 with `x-amz-delete-marker` and `x-amz-version-id`).
+    package var headers: [String: String]
 
     package init(
         code: String,
@@ -25,7 +28,8 @@ package struct AWSError: Error, Hashable, Sendable {
         message: String,
         senderFault: Bool? = nil,
         details: [String: String] = [:],
-        queryCode: String? = nil
+        queryCode: String? = nil,
+        headers: [String: String] = [:]
     ) {
         self.code = code
         self.status = status
@@ -33,6 +37,7 @@ package struct AWSError: Error, Hashable, Sendable {
         self.senderFault = senderFault ?? (status < 500)
         self.details = details
         self.queryCode = queryCode
+        self.headers = headers
     }
 }
 

@@ -12,6 +12,7 @@ package import NimbusWire
 /// the row naming it is committed. The commit is then flushed (`SQLStore.syncCommitted()`), so
 /// a 200 means durable and atomically visible, and an upload that fails or is interrupted
 /// leaves nothing visible. A replaced blob is deleted after; a replaced inline body with the row.
+/// Blobs a crash left unreferenced are removed when the service starts (`removeOrphanBlobs`).
 package struct S3Service: ServiceHandler, S3Operations {
     package let serviceName = "s3"
 
@@ -34,7 +35,7 @@ package struct S3Service: ServiceHandler, S3Operations {
     /// Seconds between lifecycle sweeps.
     let lifecycleInterval: Int64
 
-    /// Migrates the service's tables.
+    /// Migrates the service's tables and removes the blobs no row names (a crash left them).
     /// - Parameters:
     ///   - dispatcher: where notifications go (functions, queues, topics by ARN).
     ///   - notificationRetryScale: multiplies notification retry delays (tests shrink them).
@@ -61,6 +62,7 @@ package struct S3Service: ServiceHandler, S3Operations {
         self.logger = logger
         self.lifecycleInterval = lifecycleInterval
         notifier = NotificationWorker(store: s3Store, dispatcher: dispatcher, clock: clock, logger: logger, retryDelayScale: notificationRetryScale)
+        await removeOrphanBlobs()
     }
 
     /// Delivers bucket notifications and applies lifecycle rules until the task is cancelled;
@@ -88,7 +90,7 @@ package struct S3Service: ServiceHandler, S3Operations {
 
     /// A fresh blob key for an object or part.
     func newBlobKey() -> String {
-        "s3/" + UUID().uuidString.lowercased()
+        Self.blobNamespace + "/" + UUID().uuidString.lowercased()
     }
 
     /// The owner every bucket and object reports.

@@ -14,6 +14,26 @@ package protocol BlobStore: Sendable {
     /// Opens the blob for reading in ranges, or `nil` when there is no blob under `key`.
     /// The reader keeps seeing the blob it opened even if it is replaced or deleted meanwhile.
     func openReader(_ key: String) async throws -> (any BlobReader)?
+    /// Deletes the blobs of `namespace` (keys `"<namespace>/…"`) whose keys are not in
+    /// `referenced`, and the unfinished writes left there by a crash.
+    ///
+    /// For startup, before anything writes to the namespace: a blob committed by a writer
+    /// still running, whose row is not written yet, would look unreferenced.
+    /// - Returns: what was removed.
+    func removeUnreferenced(namespace: String, referenced: Set<String>) async throws -> BlobSweep
+}
+
+/// What `BlobStore.removeUnreferenced` removed.
+package struct BlobSweep: Sendable, Hashable {
+    /// Blobs and unfinished writes removed.
+    package var count = 0
+    /// Their size in bytes.
+    package var bytes: Int64 = 0
+
+    package init(count: Int = 0, bytes: Int64 = 0) {
+        self.count = count
+        self.bytes = bytes
+    }
 }
 
 /// A blob being written: `write` the pieces in order, then `commit` (durable and atomic)

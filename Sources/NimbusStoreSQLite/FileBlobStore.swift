@@ -7,7 +7,11 @@ import Glibc
 import NimbusCore
 #endif
 
-/// Blobs as files under a folder: `<root>/<2 hex>/<2 hex>/<sha256 of key>`.
+/// Blobs as files under a folder: a key with a namespace (`s3/…`, `lambda/…`: lowercase letters
+/// and digits before the first `/`) at `<root>/ns/<namespace>/<2 hex>/<2 hex>/<sha256 of key>`,
+/// so one owner's blobs can be walked (`removeUnreferenced`); any other key at
+/// `<root>/<2 hex>/<2 hex>/<sha256 of key>`. Blobs written before namespaces existed stay at the
+/// second form and are still read and deleted there.
 ///
 /// A write goes to a temporary file in the same folder, is fsynced, renamed over the
 /// final name and the folder fsynced: a reader sees the old blob or the new one, never a
@@ -26,9 +30,33 @@ package struct FileBlobStore: BlobStore {
 
     private func path(for key: String) throws -> (folder: String, file: String) {
         guard !key.isEmpty else { throw StoreError(.invalidKey, "blob keys must not be empty") }
-        let digest = Hex.encode(SHA256.hash(data: Array(key.utf8)))
+        let digest = Self.digest(key)
+        let base = Self.namespace(of: key).map { "\(root)/ns/\($0)" } ?? root
+        let folder = "\(base)/\(digest.prefix(2))/\(digest.dropFirst(2).prefix(2))"
+        return (folder, "\(folder)/\(digest)")
+    }
+
+    /// Where a namespaced key's blob was kept before namespaces had folders, or `nil`.
+    private func legacyPath(for key: String) -> (folder: String, file: String)? {
+        guard Self.namespace(of: key) != nil else { return nil }
+        let digest = Self.digest(key)
         let folder = "\(root)/\(digest.prefix(2))/\(digest.dropFirst(2).prefix(2))"
         return (folder, "\(folder)/\(digest)")
+    }
+
+    /// The file name of a key's blob: the hex SHA-256 of the key.
+    static func digest(_ key: String) -> String {
+        Hex.encode(SHA256.hash(data: Array(key.utf8)))
+    }
+
+    /// The key's namespace: 1–32 lowercase ASCII letters and digits before its first `/`.
+    static func namespace(of key: String) -> String? {
+        guard let slash = key.firstIndex(of: "/") else { return nil }
+        let name = key[..<slash]
+        guard (1...32).contains(name.utf8.count), name.utf8.allSatisfy({ (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) }) else {
+            return nil
+        }
+        return String(name)
     }
 
     package func put(_ key: String, _ bytes: [UInt8]) async throws {
@@ -70,15 +98,21 @@ package struct FileBlobStore: BlobStore {
 
     package func get(_ key: String) async throws -> [UInt8]? {
         let (_, file) = try path(for: key)
-        guard let data = FileManager.default.contents(atPath: file) else { return nil }
+        guard let data = FileManager.default.contents(atPath: file) ?? legacyPath(for: key).flatMap({ FileManager.default.contents(atPath: $0.file) })
+        else { return nil }
         return [UInt8](data)
     }
 
     package func delete(_ key: String) async throws {
-        let (folder, file) = try path(for: key)
+        let paths = [try path(for: key)] + [legacyPath(for: key)].compactMap { $0 }
         try await BlockingIO.shared.run {
-            if unlink(file) != 0, errno != ENOENT { throw StoreError(.io, "unlink \(file): errno \(errno)") }
-            try Self.syncFolder(folder)
+            for (folder, file) in paths {
+                if unlink(file) != 0 {
+                    if errno == ENOENT { continue }
+                    throw StoreError(.io, "unlink \(file): errno \(errno)")
+                }
+                try Self.syncFolder(folder)
+            }
         }
     }
 
@@ -90,7 +124,8 @@ package struct FileBlobStore: BlobStore {
 
     package func openReader(_ key: String) async throws -> (any BlobReader)? {
         let (_, file) = try path(for: key)
-        return try FileBlobReader(path: file)
+        if let reader = try FileBlobReader(path: file) { return reader }
+        return try legacyPath(for: key).flatMap { try FileBlobReader(path: $0.file) }
     }
 
     private func syncFolder(_ folder: String) throws {

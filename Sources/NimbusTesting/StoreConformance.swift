@@ -100,4 +100,22 @@ package enum StoreConformance {
         try await blobs.delete("code/fn/1.zip")
         try expect(try await blobs.get("code/fn/1.zip") == nil, "a deleted blob is still there")
     }
+
+    /// Blob stores: `removeUnreferenced` removes exactly the namespace's unreferenced blobs,
+    /// reports their count and bytes, and refuses a name that is no namespace.
+    package static func blobSweep(_ blobs: any BlobStore) async throws {
+        try await blobs.put("s3/kept", [1, 2, 3])
+        try await blobs.put("s3/orphan", [1, 2, 3, 4, 5])
+        try await blobs.put("lambda/other", [6])
+        try await blobs.put("flat-key", [7])
+        let sweep = try await blobs.removeUnreferenced(namespace: "s3", referenced: ["s3/kept", "lambda/x"])
+        try expect(sweep == BlobSweep(count: 1, bytes: 5), "the sweep reported \(sweep), not one blob of 5 bytes")
+        try expect(try await blobs.get("s3/kept") == [1, 2, 3], "a referenced blob was removed")
+        try expect(try await blobs.get("s3/orphan") == nil, "an unreferenced blob was kept")
+        try expect(try await blobs.get("lambda/other") == [6], "another namespace's blob was removed")
+        try expect(try await blobs.get("flat-key") == [7], "a key without a namespace was removed")
+        var refused = false
+        do { _ = try await blobs.removeUnreferenced(namespace: "../x", referenced: []) } catch { refused = true }
+        try expect(refused, "a sweep of a name that is no namespace was accepted")
+    }
 }

@@ -60,6 +60,9 @@ final class RecordingBlobStore: BlobStore {
     }
     func makeWriter(_ key: String) async throws -> any BlobWriter { try await base.makeWriter(key) }
     func openReader(_ key: String) async throws -> (any BlobReader)? { try await base.openReader(key) }
+    func removeUnreferenced(namespace: String, referenced: Set<String>) async throws -> BlobSweep {
+        try await base.removeUnreferenced(namespace: namespace, referenced: referenced)
+    }
 }
 
 @Suite struct InlineBodyTests {

@@ -41,6 +41,31 @@ import Testing
         }
     }
 
+    @Test func fileBlobStoreSweep() async throws {
+        try await TemporaryDirectory.with { directory in
+            try await StoreConformance.blobSweep(try FileBlobStore(root: directory.path + "/blobs"))
+        }
+    }
+
+    @Test func namespacedBlobsWrittenBeforeNamespaceFoldersStillReadAndDelete() async throws {
+        try await TemporaryDirectory.with { directory in
+            let root = directory.path + "/blobs"
+            let blobs = try FileBlobStore(root: root)
+            try await blobs.put("s3/old", [1, 2, 3])
+            // Move the file where the flat layout kept it: <root>/<2 hex>/<2 hex>/<digest>.
+            let relative = try #require(FileManager.default.enumerator(atPath: root + "/ns/s3")?.compactMap { $0 as? String }.first { $0.count > 6 })
+            try FileManager.default.createDirectory(atPath: root + "/" + relative.prefix(5), withIntermediateDirectories: true)
+            try FileManager.default.moveItem(atPath: root + "/ns/s3/" + relative, toPath: root + "/" + relative)
+            #expect(try await blobs.get("s3/old") == [1, 2, 3])
+            #expect(try await blobs.openReader("s3/old")?.size == 3)
+            // A sweep walks only the namespace folder: the flat file is left alone.
+            #expect(try await blobs.removeUnreferenced(namespace: "s3", referenced: []) == BlobSweep())
+            try await blobs.delete("s3/old")
+            #expect(try await blobs.get("s3/old") == nil)
+            #expect(!FileManager.default.fileExists(atPath: root + "/" + relative))
+        }
+    }
+
     @Test func concurrentTransactionsAreSerialised() async throws {
         try await TemporaryDirectory.with { directory in
             let store = try SQLiteStore(path: directory.path + "/test.sqlite")

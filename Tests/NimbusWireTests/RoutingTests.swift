@@ -146,6 +146,15 @@ import Testing
         #expect(plain.headers[HTTPField.Name("x-amzn-query-error")!] == nil)
     }
 
+    @Test func errorHeadersAreSentWithTheBody() throws {
+        let error = AWSError(code: "NoSuchKey", status: 404, message: "gone", headers: ["x-amz-delete-marker": "true", "x-amz-version-id": "v1"])
+        for wire in [WireProtocol.restXml, .awsJson1_1, .query] {
+            let response = ErrorEncoder.encode(error, protocol: wire, requestID: "r")
+            #expect(response.headers[HTTPField.Name("x-amz-delete-marker")!] == "true")
+            #expect(response.headers[HTTPField.Name("x-amz-version-id")!] == "v1")
+        }
+    }
+
     @Test func wireCodableValuesRoundTrip() throws {
         let tags: [String: [Int]] = ["a": [1, 2]]
         #expect(try [String: [Int]](wire: tags.wire, path: "") == tags)

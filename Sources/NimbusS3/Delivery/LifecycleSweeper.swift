@@ -72,36 +72,52 @@ extension S3Service {
         }
     }
 
+    /// Reads the bucket's versions in pages and applies the rules to each key's whole history.
     private func expireVersions(_ bucket: String, rules: [ExpirationRule], now: Double) async throws -> Int {
         var removed = 0
-        let versions = try await store.versions(bucket, prefix: "", fromKey: "")
-        var index = 0
-        while index < versions.count {
-            var end = index
-            while end < versions.count, versions[end].key == versions[index].key { end += 1 }
-            let key = versions[index].key
-            let history = Array(versions[index..<end])
-            var remaining = history.count
-            for position in 1..<max(history.count, 1) {
-                let version = history[position]
-                let noncurrentSince = history[position - 1].lastModified
-                let due = rules.contains { rule in
-                    guard let days = rule.noncurrentDays, rule.selects(key: key, size: version.size, tags: version.tags ?? []) else { return false }
-                    return ExpirationRule.nextMidnight(after: noncurrentSince + Double(days) * 86_400) <= now
+        var position = VersionListing.Position(key: "")
+        var history: [ObjectRecord] = []
+        let pageSize = 1000
+        while true {
+            let batch = try await store.versions(bucket, prefix: "", after: position, limit: pageSize)
+            for row in batch {
+                if let first = history.first, first.key != row.record.key {
+                    removed += try await expire(history, bucket: bucket, rules: rules, now: now)
+                    history = []
                 }
-                guard due, let versionID = version.versionID else { continue }
-                let change = try await store.deleteObject(bucket, key, versionID: versionID, now: now)
-                await discard(committed(change).orphanedBlobs)
-                removed += 1
-                remaining -= 1
+                history.append(row.record)
+                position = VersionListing.Position(key: row.record.key, olderThan: row.seq)
             }
-            if remaining == 1, let marker = history.first, marker.deleteMarker == true, let versionID = marker.versionID,
-                rules.contains(where: { $0.expiredObjectDeleteMarker == true && key.hasPrefix($0.prefix) })
-            {
-                _ = try await store.deleteObject(bucket, key, versionID: versionID, now: now)
-                removed += 1
+            if batch.count < pageSize { break }
+        }
+        if !history.isEmpty { removed += try await expire(history, bucket: bucket, rules: rules, now: now) }
+        return removed
+    }
+
+    /// Expires the noncurrent versions of one key that are due, and its delete marker when
+    /// it is all that remains; `history` is the key's versions, newest first.
+    private func expire(_ history: [ObjectRecord], bucket: String, rules: [ExpirationRule], now: Double) async throws -> Int {
+        guard let key = history.first?.key else { return 0 }
+        var removed = 0
+        var remaining = history.count
+        for position in 1..<max(history.count, 1) {
+            let version = history[position]
+            let noncurrentSince = history[position - 1].lastModified
+            let due = rules.contains { rule in
+                guard let days = rule.noncurrentDays, rule.selects(key: key, size: version.size, tags: version.tags ?? []) else { return false }
+                return ExpirationRule.nextMidnight(after: noncurrentSince + Double(days) * 86_400) <= now
             }
-            index = end
+            guard due, let versionID = version.versionID else { continue }
+            let change = try await store.deleteObject(bucket, key, versionID: versionID, now: now)
+            await discard(committed(change).orphanedBlobs)
+            removed += 1
+            remaining -= 1
+        }
+        if remaining == 1, let marker = history.first, marker.deleteMarker == true, let versionID = marker.versionID,
+            rules.contains(where: { $0.expiredObjectDeleteMarker == true && key.hasPrefix($0.prefix) })
+        {
+            _ = try await store.deleteObject(bucket, key, versionID: versionID, now: now)
+            removed += 1
         }
         return removed
     }

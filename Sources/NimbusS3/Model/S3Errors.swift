@@ -1,4 +1,5 @@
 import NimbusCore
+import NimbusWire
 
 /// S3's error codes, with the HTTP status and message AWS gives each
 /// (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html).
@@ -81,6 +82,30 @@ enum S3Errors {
         status: 405,
         message: "The specified method is not allowed against this resource."
     )
+
+    /// GetObject or HeadObject without a version id of a key whose current version is the
+    /// delete marker `marker`: 404 `NoSuchKey` with `x-amz-delete-marker: true` and the
+    /// marker's `x-amz-version-id`.
+    static func noSuchKey(_ key: String, deleteMarker marker: ObjectRecord) -> AWSError {
+        var error = noSuchKey(key)
+        error.headers = ["x-amz-delete-marker": "true", "x-amz-version-id": marker.versionID ?? "null"]
+        return error
+    }
+
+    /// A request naming the delete marker `marker` by its version id: 405 `MethodNotAllowed`
+    /// with `x-amz-delete-marker: true`, the marker's `x-amz-version-id` and `Last-Modified`.
+    /// - Parameter method: the request's HTTP method, named in the body as S3 does.
+    static func methodNotAllowed(deleteMarker marker: ObjectRecord, method: String?) -> AWSError {
+        var error = methodNotAllowed
+        error.details["ResourceType"] = "DeleteMarker"
+        if let method { error.details["Method"] = method }
+        error.headers = [
+            "x-amz-delete-marker": "true",
+            "x-amz-version-id": marker.versionID ?? "null",
+            "Last-Modified": Timestamp.httpDate(marker.lastModified.rounded(.down)),
+        ]
+        return error
+    }
 
     static func malformedXML() -> AWSError {
         AWSError(

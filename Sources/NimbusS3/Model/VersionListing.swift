@@ -3,10 +3,32 @@ import Foundation
 /// One page of ListObjectVersions: versions and delete markers by key, newest first within
 /// a key, after the (`KeyMarker`, `VersionIdMarker`) position, with keys rolled up into
 /// common prefixes at the delimiter; each version and each prefix counts against `MaxKeys`.
+///
+/// The versions come from `fetch` in batches, in listing order, from a `Position`: a page
+/// reads about `MaxKeys` rows (more only to step over rolled-up prefixes), never the bucket.
+/// See https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectVersions.html
 struct VersionListing {
     struct Entry {
         var record: ObjectRecord
         var isLatest: Bool
+    }
+
+    /// A version as stored, with its place among its key's versions (higher is newer).
+    struct Row: Sendable {
+        var record: ObjectRecord
+        var seq: Int
+    }
+
+    /// Where a listing resumes: after every version of keys up to `key`, except the versions
+    /// of `key` itself older than `olderThan` when it is set.
+    struct Position: Sendable, Hashable {
+        var key: String
+        var olderThan: Int?
+
+        init(key: String, olderThan: Int? = nil) {
+            self.key = key
+            self.olderThan = olderThan
+        }
     }
 
     var entries: [Entry] = []
@@ -15,56 +37,61 @@ struct VersionListing {
     var nextKeyMarker: String?
     var nextVersionIDMarker: String?
 
-    /// - Parameter all: the versions from the key marker on (the marker's key with all its
-    ///   versions), ordered by key and newest first within a key.
+    /// Lists at most `maxKeys` versions and common prefixes together.
+    /// - Parameters:
+    ///   - start: the position the request's markers name.
+    ///   - fetch: up to `limit` rows after a position, under the prefix, in listing order.
     static func page(
-        _ all: [ObjectRecord],
-        keyMarker: String?,
-        versionIDMarker: String?,
-        delimiter: String?,
         prefix: String,
-        maxKeys: Int
-    ) -> VersionListing {
+        delimiter: String?,
+        from start: Position,
+        maxKeys: Int,
+        fetch: (_ after: Position, _ limit: Int) async throws -> [Row]
+    ) async throws -> VersionListing {
         var listing = VersionListing()
-        var previousKey: String?
-        let hasVersionMarker = !(versionIDMarker ?? "").isEmpty
-        var passedVersionMarker = false
+        guard maxKeys > 0 else { return listing }
+        let delimiter = delimiter.flatMap { $0.isEmpty ? nil : $0 }
+        var cursor = start
+        // Resuming inside a key: its newest version was on an earlier page.
+        var previousKey: String? = start.olderThan == nil ? nil : start.key
         var count = 0
-        for record in all {
-            let isLatest = record.key != previousKey
-            previousKey = record.key
-            if let keyMarker, !keyMarker.isEmpty {
-                if record.key < keyMarker { continue }
-                // Without a version marker the whole marker key is behind us; with one, its
-                // versions up to and including the marker are.
-                if record.key == keyMarker, !hasVersionMarker || !passedVersionMarker {
-                    if record.versionID == versionIDMarker { passedVersionMarker = true }
-                    continue
-                }
-            }
-            if let delimiter, !delimiter.isEmpty, let range = record.key.dropFirst(prefix.count).range(of: delimiter) {
-                let common = String(record.key[..<range.upperBound])
-                if listing.commonPrefixes.last == common { continue }
-                if let keyMarker, common <= keyMarker, keyMarker.hasPrefix(common) { continue }
-                if count == maxKeys {
-                    listing.isTruncated = true
+        while true {
+            let limit = max(maxKeys - count + 1, 100)
+            let batch = try await fetch(cursor, limit)
+            var jumped = false
+            for row in batch {
+                let key = row.record.key
+                let isLatest = key != previousKey
+                previousKey = key
+                if let delimiter, let range = key.dropFirst(prefix.count).firstRange(of: delimiter) {
+                    let common = String(key[..<range.upperBound])
+                    // A prefix returned before (the marker is inside it, or is it) is skipped; a new
+                    // one counts once. Compared by UTF-8 bytes, the store's order.
+                    if start.key.utf8.lexicographicallyPrecedes(common.utf8) {
+                        if count == maxKeys {
+                            listing.isTruncated = true
+                            return listing
+                        }
+                        listing.commonPrefixes.append(common)
+                        listing.nextKeyMarker = common
+                        listing.nextVersionIDMarker = nil
+                        count += 1
+                    }
+                    cursor = Position(key: common + "\u{10FFFF}", olderThan: nil)
+                    jumped = true
                     break
                 }
-                listing.commonPrefixes.append(common)
-                listing.nextKeyMarker = common
-                listing.nextVersionIDMarker = nil
+                if count == maxKeys {
+                    listing.isTruncated = true
+                    return listing
+                }
+                listing.entries.append(Entry(record: row.record, isLatest: isLatest))
+                listing.nextKeyMarker = key
+                listing.nextVersionIDMarker = row.record.versionID
                 count += 1
-                continue
+                cursor = Position(key: key, olderThan: row.seq)
             }
-            if count == maxKeys {
-                listing.isTruncated = true
-                break
-            }
-            listing.entries.append(Entry(record: record, isLatest: isLatest))
-            listing.nextKeyMarker = record.key
-            listing.nextVersionIDMarker = record.versionID
-            count += 1
+            if !jumped && batch.count < limit { return listing }
         }
-        return listing
     }
 }

@@ -43,15 +43,7 @@ extension S3Service {
         copy.deleteMarker = nil
         if let replacedTags { copy.tags = replacedTags }
         if directive == "REPLACE" {
-            copy.headers = ObjectHeaders(
-                contentType: input.contentType ?? "binary/octet-stream",
-                contentEncoding: input.contentEncoding,
-                contentDisposition: input.contentDisposition,
-                contentLanguage: input.contentLanguage,
-                cacheControl: input.cacheControl,
-                expires: input.expires,
-                metadata: input.metadata ?? [:]
-            )
+            copy.headers = ObjectHeaders(request: input)
         }
         let change = try await commitObject(copy, body: body, eventName: "ObjectCreated:Copy", context: context)
         return S3Shapes.CopyObjectOutput(

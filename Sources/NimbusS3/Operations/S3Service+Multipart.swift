@@ -16,16 +16,7 @@ extension S3Service {
         try await existingBucket(input.bucket)
         let uploadID = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         let tags = try input.tagging.map(ObjectTagging.parseHeader)
-        let headers = ObjectHeaders(
-            contentType: input.contentType ?? "binary/octet-stream",
-            contentEncoding: input.contentEncoding,
-            contentDisposition: input.contentDisposition,
-            contentLanguage: input.contentLanguage,
-            cacheControl: input.cacheControl,
-            expires: input.expires,
-            metadata: input.metadata ?? [:],
-            tags: tags
-        )
+        let headers = ObjectHeaders(request: input, tags: tags)
         try await store.createUpload(
             S3Store.UploadRow(uploadID: uploadID, bucket: input.bucket, key: input.key, initiated: clock.now(), headers: headers)
         )

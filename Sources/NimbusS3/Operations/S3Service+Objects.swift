@@ -27,15 +27,7 @@ extension S3Service {
             size: body.size,
             eTag: body.eTag,
             lastModified: clock.now(),
-            headers: ObjectHeaders(
-                contentType: input.contentType ?? "binary/octet-stream",
-                contentEncoding: input.contentEncoding,
-                contentDisposition: input.contentDisposition,
-                contentLanguage: input.contentLanguage,
-                cacheControl: input.cacheControl,
-                expires: input.expires,
-                metadata: input.metadata ?? [:]
-            ),
+            headers: ObjectHeaders(request: input),
             checksums: body.checksums,
             tags: tags
         )
@@ -94,7 +86,7 @@ extension S3Service {
     }
 
     package func headObject(_ input: S3Shapes.HeadObjectRequest, context: RequestContext) async throws -> S3Shapes.HeadObjectOutput {
-        let record = try await readableObject(input.bucket, input.key, versionID: input.versionId)
+        let record = try await readableObject(input.bucket, input.key, versionID: input.versionId, method: "HEAD")
         let conditions = Preconditions(
             ifMatch: input.ifMatch,
             ifNoneMatch: input.ifNoneMatch,
@@ -114,19 +106,24 @@ extension S3Service {
         return output
     }
 
-    /// The current object or the version `versionID`; `NoSuchBucket`, `NoSuchKey`,
-    /// `NoSuchVersion`, or `MethodNotAllowed` for a delete marker.
-    func readableObject(_ bucket: String, _ key: String, versionID: String? = nil) async throws -> ObjectRecord {
+    /// The current object or the version `versionID`; `NoSuchBucket`, `NoSuchKey` (naming the
+    /// delete marker when one is current), `NoSuchVersion`, or `MethodNotAllowed` for a
+    /// version that is a delete marker.
+    /// - Parameter method: the request's HTTP method, which a `MethodNotAllowed` names.
+    func readableObject(_ bucket: String, _ key: String, versionID: String? = nil, method: String? = "GET") async throws -> ObjectRecord {
         if let versionID, try await store.versioning(bucket) != nil {
             guard let version = try await store.version(bucket, key, versionID) else { throw S3Errors.noSuchVersion(key, versionID) }
-            guard version.deleteMarker != true else { throw S3Errors.methodNotAllowed }
+            guard version.deleteMarker != true else { throw S3Errors.methodNotAllowed(deleteMarker: version, method: method) }
             return version
         }
         if let versionID, versionID != "null" {
             throw S3Errors.invalidArgument("Invalid version id specified", name: "versionId", value: versionID)
         }
         guard let record = try await store.object(bucket, key) else {
-            try await existingBucket(bucket)
+            // A miss: the bucket must exist (`NoSuchBucket`), and may hide the key behind a marker.
+            if try await store.versioning(bucket) != nil, let latest = try await store.latestVersion(bucket, key), latest.deleteMarker == true {
+                throw S3Errors.noSuchKey(key, deleteMarker: latest)
+            }
             throw S3Errors.noSuchKey(key)
         }
         return record

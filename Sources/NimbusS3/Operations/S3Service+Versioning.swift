@@ -32,25 +32,16 @@ extension S3Service {
         let maxKeys = min(max(input.maxKeys ?? 1000, 0), 1000)
         let prefix = input.prefix ?? ""
         let keyMarker = input.keyMarker ?? ""
-        var all: [ObjectRecord]
-        if status == nil {
-            all = try await store.objects(input.bucket, prefix: prefix, after: "", limit: Int.max / 2).filter { $0.key >= keyMarker }
-            all = all.map {
-                var record = $0
+        let start = try await startPosition(input.bucket, keyMarker: keyMarker, versionIDMarker: input.versionIdMarker, versioned: status != nil)
+        let page = try await VersionListing.page(prefix: prefix, delimiter: input.delimiter, from: start, maxKeys: maxKeys) { after, limit in
+            guard status == nil else { return try await store.versions(input.bucket, prefix: prefix, after: after, limit: limit) }
+            // Never versioned: each current object is its key's only (`null`) version.
+            return try await store.objects(input.bucket, prefix: prefix, after: after.key, limit: limit).map { record in
+                var record = record
                 record.versionID = "null"
-                return record
+                return VersionListing.Row(record: record, seq: 1)
             }
-        } else {
-            all = try await store.versions(input.bucket, prefix: prefix, fromKey: keyMarker)
         }
-        let page = VersionListing.page(
-            all,
-            keyMarker: input.keyMarker,
-            versionIDMarker: input.versionIdMarker,
-            delimiter: input.delimiter,
-            prefix: prefix,
-            maxKeys: maxKeys
-        )
         let encode = input.encodingType == "url"
         var versions: [S3Shapes.ObjectVersion] = []
         var markers: [S3Shapes.DeleteMarkerEntry] = []
@@ -97,5 +88,25 @@ extension S3Service {
             versionIdMarker: input.versionIdMarker ?? "",
             versions: versions.isEmpty ? nil : versions
         )
+    }
+
+    /// Where the request's markers say the listing starts: after the key marker's versions
+    /// up to and including the version marker (all of them without one, or when it names no
+    /// version of that key).
+    /// - Throws: `InvalidArgument` for a version marker without a key marker, as S3.
+    private func startPosition(_ bucket: String, keyMarker: String, versionIDMarker: String?, versioned: Bool) async throws -> VersionListing.Position
+    {
+        guard let versionIDMarker, !versionIDMarker.isEmpty else { return VersionListing.Position(key: keyMarker) }
+        guard !keyMarker.isEmpty else {
+            throw S3Errors.invalidArgument(
+                "A version-id marker cannot be specified without a key marker.",
+                name: "version-id-marker",
+                value: versionIDMarker
+            )
+        }
+        guard versioned, let seq = try await store.versionSeq(bucket, keyMarker, versionIDMarker) else {
+            return VersionListing.Position(key: keyMarker)
+        }
+        return VersionListing.Position(key: keyMarker, olderThan: seq)
     }
 }

@@ -177,7 +177,7 @@ extension S3Store {
                     "SELECT record FROM s3_versions WHERE bucket = \(bucket) AND key = \(key) AND version_id = \(versionID)"
                 )
                 guard let found = Self.decode(ObjectRecord.self, rows.first?.string("record")) else { throw S3Errors.noSuchVersion(key, versionID) }
-                guard found.deleteMarker != true else { throw S3Errors.methodNotAllowed }
+                guard found.deleteMarker != true else { throw S3Errors.methodNotAllowed(deleteMarker: found, method: nil) }
                 record = found
             } else {
                 if let versionID, versionID != "null" {

@@ -117,23 +117,63 @@ extension S3Store {
         return Self.decode(ObjectRecord.self, rows.first?.string("record"))
     }
 
-    /// Whether the key's newest version is a delete marker.
-    func latestIsDeleteMarker(_ bucket: String, _ key: String) async throws -> Bool {
+    /// The key's newest version (a delete marker too), or `nil` when it has none.
+    func latestVersion(_ bucket: String, _ key: String) async throws -> ObjectRecord? {
         let rows = try await store.query(
             "SELECT record FROM s3_versions WHERE bucket = \(bucket) AND key = \(key) ORDER BY seq DESC LIMIT 1"
         )
-        return Self.decode(ObjectRecord.self, rows.first?.string("record"))?.deleteMarker == true
+        return Self.decode(ObjectRecord.self, rows.first?.string("record"))
     }
 
-    /// Every version of the bucket's keys starting with `prefix` and not before `fromKey`:
-    /// keys in order, each key's versions newest first.
-    func versions(_ bucket: String, prefix: String, fromKey: String) async throws -> [ObjectRecord] {
+    /// Up to `limit` versions of the bucket's keys starting with `prefix`, after `position`,
+    /// in listing order: keys ascending, each key's versions newest first. One range scan of
+    /// `s3_versions_listing`, so a page costs its length, not the bucket's size.
+    func versions(_ bucket: String, prefix: String, after position: VersionListing.Position, limit: Int) async throws -> [VersionListing.Row] {
+        var conditions: [SQL] = ["bucket = \(bucket)"]
+        // Compared as the store does: by UTF-8 bytes.
+        if position.key.utf8.lexicographicallyPrecedes(prefix.utf8) {
+            conditions.append("key >= \(prefix)")
+        } else if let seq = position.olderThan {
+            conditions.append("key >= \(position.key) AND (key > \(position.key) OR seq < \(seq))")
+        } else {
+            conditions.append("key > \(position.key)")
+        }
+        if !prefix.isEmpty { conditions.append(.hasPrefix("key", prefix)) }
+        // An upper bound too, so a prefix's scan stops where its keys end.
+        if let end = Self.prefixEnd(prefix) { conditions.append("key < \(end)") }
         let rows = try await store.query(
-            """
-            SELECT record FROM s3_versions WHERE bucket = \(bucket) AND key >= \(max(prefix, fromKey))
-            AND substr(key, 1, \(prefix.unicodeScalars.count)) = \(prefix) ORDER BY key, seq DESC
-            """
+            "SELECT record, seq FROM s3_versions WHERE \(sql: .all(conditions)) ORDER BY key, seq DESC LIMIT \(limit)"
         )
-        return rows.compactMap { Self.decode(ObjectRecord.self, $0.string("record")) }
+        return rows.compactMap { row in
+            Self.decode(ObjectRecord.self, row.string("record")).map { VersionListing.Row(record: $0, seq: Int(row.int("seq") ?? 0)) }
+        }
+    }
+
+    /// The first string after every string that starts with `prefix` (its last scalar
+    /// incremented; UTF-8 byte order is scalar order), or `nil` for an empty prefix or one
+    /// ending in U+10FFFF.
+    static func prefixEnd(_ prefix: String) -> String? {
+        var scalars = Array(prefix.unicodeScalars)
+        guard let last = scalars.popLast(), last.value < 0x10FFFF else { return nil }
+        // The next scalar value, stepping over the surrogates (which are no scalars).
+        let next = last.value == 0xD7FF ? 0xE000 : last.value + 1
+        guard let scalar = Unicode.Scalar(next) else { return nil }
+        scalars.append(scalar)
+        var text = String.UnicodeScalarView()
+        text.append(contentsOf: scalars)
+        return String(text)
+    }
+
+    /// The place of one version among its key's versions, or `nil` when there is no such version.
+    func versionSeq(_ bucket: String, _ key: String, _ versionID: String) async throws -> Int? {
+        try await store.query(
+            "SELECT seq FROM s3_versions WHERE bucket = \(bucket) AND key = \(key) AND version_id = \(versionID)"
+        ).first?.int("seq").map { Int($0) }
+    }
+
+    /// Lets ListObjectVersions read keys ascending with each key's versions newest first
+    /// straight from the index.
+    static let versionListingMigration = Migration(id: "s3-0006-version-listing") { _ in
+        ["CREATE INDEX s3_versions_listing ON s3_versions (bucket, key, seq DESC)"]
     }
 }

@@ -90,6 +90,7 @@ struct S3Store: Sendable {
         versionMigration,
         settingsMigration,
         inlineBodyMigration,
+        versionListingMigration,
     ]
 
     static func encode<T: Encodable>(_ value: T) throws -> String {

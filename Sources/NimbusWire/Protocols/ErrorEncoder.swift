@@ -8,6 +8,8 @@ package import NimbusCore
 /// - query (the `queryCode` when there is one): `<ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>`.
 /// - restXml (S3): `<Error><Code/><Message/><RequestId/></Error>`.
 /// - RPC v2 CBOR: a CBOR map with `__type` and `message`.
+///
+/// The error's `headers` are set on the response whatever the protocol.
 package enum ErrorEncoder {
     package static func encode(_ error: AWSError, protocol wire: WireProtocol, requestID: String, xmlNamespace: String? = nil) -> AWSResponse {
         var response = AWSResponse(status: error.status)
@@ -58,6 +60,7 @@ package enum ErrorEncoder {
             response.setHeader("Content-Type", "application/cbor")
             response.setHeader("smithy-protocol", "rpc-v2-cbor")
         }
+        for name in error.headers.keys.sorted() { response.setHeader(name, error.headers[name] ?? "") }
         ResponseEncoder.stampRequestID(&response, requestID)
         return response
     }
