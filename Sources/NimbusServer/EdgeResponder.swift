@@ -10,11 +10,11 @@ import NimbusWire
 /// Hummingbird's side of the edge: collects the body (up to the cap), answers the health
 /// endpoint, and hands every other request to the `EdgePipeline`.
 struct EdgeResponder: HTTPResponder {
-    typealias Context = BasicRequestContext
+    typealias Context = EdgeRequestContext
 
     private static let host = HTTPField.Name("Host")!
 
-    let pipeline: EdgePipeline
+    var pipeline: EdgePipeline
     let health: HealthEndpoint
     let functions: FunctionsEndpoint
     let codeDownloads: CodeDownloads
@@ -29,7 +29,9 @@ struct EdgeResponder: HTTPResponder {
     func respond(to request: Request, context: Context) async throws -> Response {
         let started = ContinuousClock.now
         let target = request.head.path ?? "/"
-        if let api = GatewayEndpoint.address(of: request) { return try await gateway.response(to: request, apiId: api.apiId, target: api.target) }
+        if let api = GatewayEndpoint.address(of: request) {
+            return try await gateway.response(to: request, apiId: api.apiId, target: api.target, sourceIP: context.sourceIP)
+        }
         if request.method == .get, target == HealthEndpoint.path || target.hasPrefix(HealthEndpoint.path + "?") {
             return health.response()
         }
@@ -49,7 +51,7 @@ struct EdgeResponder: HTTPResponder {
         var headers = request.headers
         // HTTP/1.1's Host arrives as the request's authority; SigV4 signs it as `host`.
         if headers[Self.host] == nil, let authority = request.head.authority { headers[Self.host] = authority }
-        let head = AWSRequest(method: request.method, target: target, headers: headers)
+        let head = AWSRequest(method: request.method, target: target, headers: headers, sourceIP: context.sourceIP)
         if let site = WebsiteSettings.target(host: head.header("Host"), path: head.path) {
             return Self.response(await s3.website(head, bucket: site.bucket, path: site.path))
         }

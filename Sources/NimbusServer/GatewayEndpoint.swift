@@ -17,7 +17,8 @@ struct GatewayEndpoint: Sendable {
         return GatewayAddress.resolve(host: host, target: request.head.path ?? "/")
     }
 
-    func response(to request: Request, apiId: String, target: String) async throws -> Response {
+    /// The gateway's answer to `request`, addressed to `target` of API `apiId`, from the caller at `sourceIP`.
+    func response(to request: Request, apiId: String, target: String, sourceIP: String) async throws -> Response {
         var request = request
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > Gateway.maximumPayload {
             return Self.response(.message(413, "Request Entity Too Large"))
@@ -35,6 +36,7 @@ struct GatewayEndpoint: Sendable {
             rawQuery: queryStart.map { String(target[target.index(after: $0)...]) } ?? "",
             headers: request.headers.map { ($0.name.rawName, $0.value) },
             body: Array(buffer: body),
+            sourceIP: sourceIP,
             host: request.headers[Self.host] ?? request.head.authority ?? "localhost"
         )
         return Self.response(await gateway.serve(gatewayRequest, apiId: apiId))

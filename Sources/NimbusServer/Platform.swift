@@ -147,13 +147,8 @@ package struct Platform: Sendable {
     /// The services the edge answers, sorted.
     package var serviceNames: [String] { pipeline.serviceNames }
 
-    /// The HTTP application serving the edge.
-    package func application(
-        logger: Logger,
-        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-    )
-        -> some ApplicationProtocol
-    {
+    /// The edge's responder: its own endpoints, then the AWS pipeline.
+    func edgeResponder() -> EdgeResponder {
         let health = HealthEndpoint(
             started: .now,
             storeKind: "sqlite",
@@ -161,7 +156,7 @@ package struct Platform: Sendable {
             services: pipeline.serviceNames,
             account: configuration.account
         )
-        let responder = EdgeResponder(
+        return EdgeResponder(
             pipeline: pipeline,
             health: health,
             functions: FunctionsEndpoint(lambda: lambda),
@@ -171,8 +166,17 @@ package struct Platform: Sendable {
             s3: s3,
             maxBodySize: configuration.maxBodySize
         )
-        return Application(
-            responder: responder,
+    }
+
+    /// The HTTP application serving the edge.
+    package func application(
+        logger: Logger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    )
+        -> some ApplicationProtocol
+    {
+        Application(
+            responder: edgeResponder(),
             server: .edgeHTTP1(
                 configuration: .init(
                     additionalChannelHandlers: [EdgeChannelHandler()],
