@@ -147,27 +147,6 @@ package struct Platform: Sendable {
     /// The services the edge answers, sorted.
     package var serviceNames: [String] { pipeline.serviceNames }
 
-    /// The edge's responder: its own endpoints, then the AWS pipeline.
-    func edgeResponder() -> EdgeResponder {
-        let health = HealthEndpoint(
-            started: .now,
-            storeKind: "sqlite",
-            storeLocation: store.location,
-            services: pipeline.serviceNames,
-            account: configuration.account
-        )
-        return EdgeResponder(
-            pipeline: pipeline,
-            health: health,
-            functions: FunctionsEndpoint(lambda: lambda),
-            codeDownloads: CodeDownloads(blobs: blobs),
-            sns: sns,
-            gateway: GatewayEndpoint(gateway: apigateway.gateway),
-            s3: s3,
-            maxBodySize: configuration.maxBodySize
-        )
-    }
-
     /// The HTTP application serving the edge.
     package func application(
         logger: Logger,
