@@ -12,11 +12,7 @@ import Testing
 /// one that declines passes the request on.
 @Suite struct EdgeEndpointTests {
     @Test func endpointsAnswerInPriorityOrderAndDeclinesFallThrough() async throws {
-        try await TemporaryDirectory.with { directory in
-            var configuration = ServerConfiguration()
-            configuration.dataDirectory = directory.path + "/data"
-            configuration.port = 0
-            let platform = try await Platform.open(configuration)
+        try await withPlatform { platform async throws in
             let base = platform.edgeResponder()
             let responder = EdgeResponder(
                 endpoints: [
@@ -35,7 +31,6 @@ import Testing
             #expect(
                 try await responder.respond(to: Self.get("/_nimbus/health"), context: EdgeRequestContext(logger: Logger(label: "t"))).status == .ok
             )
-            try await platform.store.close()
         }
     }
 

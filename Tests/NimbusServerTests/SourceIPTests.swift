@@ -25,16 +25,14 @@ import Testing
     }
 
     @Test func peerAddressReachesTheServiceRequest() async throws {
-        try await TemporaryDirectory.with { directory in
-            let configuration = Self.configuration(directory)
-            let platform = try await Platform.open(configuration)
+        try await withPlatform { platform async throws in
             let recorder = SourceRecorder()
             var responder = platform.edgeResponder()
             responder.pipeline = EdgePipeline(
                 router: OperationRouter(),
                 authenticator: RequestAuthenticator(mode: .open),
                 handlers: [recorder],
-                account: configuration.account
+                account: platform.configuration.account
             )
             let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
             let body = ByteBuffer(string: "Action=GetCallerIdentity&Version=2011-06-15")
@@ -45,14 +43,11 @@ import Testing
             let response = try await responder.respond(to: request, context: Self.context(peer: "::ffff:203.0.113.9"))
             #expect(response.status == .ok)
             #expect(recorder.sourceIPs == ["203.0.113.9"])
-            try await platform.store.close()
         }
     }
 
     @Test func peerAddressReachesTheGatewayAndItsIntegrations() async throws {
-        try await TemporaryDirectory.with { directory in
-            let configuration = Self.configuration(directory)
-            let platform = try await Platform.open(configuration)
+        try await withPlatform { platform async throws in
             // An HTTP_PROXY integration whose service answers 200 only when the `forwarded`
             // header the gateway adds names the caller.
             let router = Router()
@@ -64,7 +59,7 @@ import Testing
                 let port = try #require(client.port)
                 let api = try await platform.apigateway.createApi(
                     .init(name: "peer", protocolType: "HTTP", routeKey: "GET /echo", target: "http://127.0.0.1:\(port)/echo"),
-                    context: Self.serviceContext(configuration)
+                    context: Self.serviceContext(platform.configuration)
                 )
                 let apiId = try #require(api.apiId)
                 let request = Request(
@@ -74,15 +69,7 @@ import Testing
                 let response = try await platform.edgeResponder().respond(to: request, context: Self.context(peer: "198.51.100.4"))
                 #expect(response.status == .ok)
             }
-            try await platform.store.close()
         }
-    }
-
-    private static func configuration(_ directory: TemporaryDirectory) -> ServerConfiguration {
-        var configuration = ServerConfiguration()
-        configuration.dataDirectory = directory.path + "/data"
-        configuration.port = 0
-        return configuration
     }
 
     private static func context(peer: String) throws -> EdgeRequestContext {
