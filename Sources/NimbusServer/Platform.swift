@@ -154,25 +154,8 @@ package struct Platform: Sendable {
     )
         -> some ApplicationProtocol
     {
-        let health = HealthEndpoint(
-            started: .now,
-            storeKind: "sqlite",
-            storeLocation: store.location,
-            services: pipeline.serviceNames,
-            account: configuration.account
-        )
-        let responder = EdgeResponder(
-            pipeline: pipeline,
-            health: health,
-            functions: FunctionsEndpoint(lambda: lambda),
-            codeDownloads: CodeDownloads(blobs: blobs),
-            sns: sns,
-            gateway: GatewayEndpoint(gateway: apigateway.gateway),
-            s3: s3,
-            maxBodySize: configuration.maxBodySize
-        )
-        return Application(
-            responder: responder,
+        Application(
+            responder: edgeResponder(),
             server: .edgeHTTP1(
                 configuration: .init(
                     additionalChannelHandlers: [EdgeChannelHandler()],

@@ -1,4 +1,5 @@
 import Foundation
+import NimbusWire
 
 /// A request to an API, as the edge received it (no server types).
 package struct GatewayRequest: Sendable {
@@ -11,6 +12,7 @@ package struct GatewayRequest: Sendable {
     /// Header fields in the order sent, names as sent.
     package var headers: [(name: String, value: String)]
     package var body: [UInt8]
+    /// The caller's IP address (the edge connection's peer), for `sourceIp`.
     package var sourceIP: String
     /// The host the client addressed (`Host`), for `domainName`.
     package var host: String
@@ -21,7 +23,7 @@ package struct GatewayRequest: Sendable {
         rawQuery: String = "",
         headers: [(name: String, value: String)] = [],
         body: [UInt8] = [],
-        sourceIP: String = "127.0.0.1",
+        sourceIP: String = AWSRequest.unknownSourceIP,
         host: String = "localhost"
     ) {
         self.method = method

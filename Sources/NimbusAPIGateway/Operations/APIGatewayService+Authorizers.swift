@@ -11,10 +11,8 @@ extension APIGatewayService {
         var authorizer = try APIGatewayShapes.Authorizer.converting(input)
         authorizer.authorizerId = ResourceID.authorizer()
         try Self.check(&authorizer)
-        let created = try await registry.change(input.apiId) { [authorizer] state in
+        let created = try await registry.insert(authorizer, as: .authorizer, in: input.apiId) { state in
             guard state.authorizers.count < 10 else { throw AWSError.badRequest("An HTTP API has at most 10 authorizers") }
-            state.authorizers[authorizer.authorizerId ?? ""] = authorizer
-            return (authorizer, [.item(.authorizer, id: authorizer.authorizerId ?? "", authorizer.wire)])
         }
         return try .converting(created)
     }
@@ -23,18 +21,14 @@ extension APIGatewayService {
         _ input: APIGatewayShapes.GetAuthorizerRequest,
         context: RequestContext
     ) async throws -> APIGatewayShapes.GetAuthorizerResponse {
-        guard let authorizer = try await registry.state(input.apiId).authorizers[input.authorizerId] else {
-            throw AWSError.notFound("Authorizer", input.authorizerId)
-        }
-        return try .converting(authorizer)
+        try .converting(try await registry.item(.authorizer, input.authorizerId, in: input.apiId))
     }
 
     package func getAuthorizers(
         _ input: APIGatewayShapes.GetAuthorizersRequest,
         context: RequestContext
     ) async throws -> APIGatewayShapes.GetAuthorizersResponse {
-        let authorizers = Array(try await registry.state(input.apiId).authorizers.values)
-        let page = try Paging.page(authorizers, id: { $0.authorizerId ?? "" }, maxResults: input.maxResults, nextToken: input.nextToken)
+        let page = try await registry.page(.authorizer, in: input.apiId, maxResults: input.maxResults, nextToken: input.nextToken)
         return APIGatewayShapes.GetAuthorizersResponse(items: page.items, nextToken: page.nextToken)
     }
 
@@ -42,8 +36,7 @@ extension APIGatewayService {
         _ input: APIGatewayShapes.UpdateAuthorizerRequest,
         context: RequestContext
     ) async throws -> APIGatewayShapes.UpdateAuthorizerResponse {
-        let updated = try await registry.change(input.apiId) { state in
-            guard var authorizer = state.authorizers[input.authorizerId] else { throw AWSError.notFound("Authorizer", input.authorizerId) }
+        let updated = try await registry.update(.authorizer, input.authorizerId, in: input.apiId) { authorizer, _ in
             if let name = input.name { authorizer.name = name }
             if let type = input.authorizerType { authorizer.authorizerType = type }
             if let uri = input.authorizerUri { authorizer.authorizerUri = uri }
@@ -53,20 +46,15 @@ extension APIGatewayService {
             if let sources = input.identitySource { authorizer.identitySource = sources }
             if let jwt = input.jwtConfiguration { authorizer.jwtConfiguration = jwt }
             try Self.check(&authorizer)
-            state.authorizers[input.authorizerId] = authorizer
-            return (authorizer, [.item(.authorizer, id: input.authorizerId, authorizer.wire)])
         }
         return try .converting(updated)
     }
 
     package func deleteAuthorizer(_ input: APIGatewayShapes.DeleteAuthorizerRequest, context: RequestContext) async throws {
-        try await registry.change(input.apiId) { state in
-            guard state.authorizers[input.authorizerId] != nil else { throw AWSError.notFound("Authorizer", input.authorizerId) }
+        try await registry.delete(.authorizer, input.authorizerId, in: input.apiId) { state in
             if let route = state.routes.values.first(where: { $0.authorizerId == input.authorizerId }) {
                 throw AWSError.conflict("Cannot delete authorizer \(input.authorizerId): route \(route.routeKey) uses it")
             }
-            state.authorizers[input.authorizerId] = nil
-            return ((), [.delete(.authorizer, id: input.authorizerId)])
         }
     }
 

@@ -41,18 +41,14 @@ extension APIGatewayService {
         _ input: APIGatewayShapes.GetDeploymentRequest,
         context: RequestContext
     ) async throws -> APIGatewayShapes.GetDeploymentResponse {
-        guard let deployment = try await registry.state(input.apiId).deployments[input.deploymentId] else {
-            throw AWSError.notFound("Deployment", input.deploymentId)
-        }
-        return try .converting(deployment)
+        try .converting(try await registry.item(.deployment, input.deploymentId, in: input.apiId))
     }
 
     package func getDeployments(
         _ input: APIGatewayShapes.GetDeploymentsRequest,
         context: RequestContext
     ) async throws -> APIGatewayShapes.GetDeploymentsResponse {
-        let deployments = Array(try await registry.state(input.apiId).deployments.values)
-        let page = try Paging.page(deployments, id: { $0.deploymentId ?? "" }, maxResults: input.maxResults, nextToken: input.nextToken)
+        let page = try await registry.page(.deployment, in: input.apiId, maxResults: input.maxResults, nextToken: input.nextToken)
         return APIGatewayShapes.GetDeploymentsResponse(items: page.items, nextToken: page.nextToken)
     }
 

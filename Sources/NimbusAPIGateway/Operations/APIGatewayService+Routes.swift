@@ -10,29 +10,24 @@ extension APIGatewayService {
         route.routeId = ResourceID.route()
         route.apiGatewayManaged = nil
         route.authorizationType = input.authorizationType ?? "NONE"
-        let created = try await registry.change(input.apiId) { [route] state in
+        let created = try await registry.insert(route, as: .route, in: input.apiId) { [route] state in
             try Self.check(route, key: key, in: state)
-            state.routes[route.routeId ?? ""] = route
-            return (route, [.item(.route, id: route.routeId ?? "", route.wire)])
         }
         return try .converting(created)
     }
 
     package func getRoute(_ input: APIGatewayShapes.GetRouteRequest, context: RequestContext) async throws -> APIGatewayShapes.GetRouteResult {
-        guard let route = try await registry.state(input.apiId).routes[input.routeId] else { throw AWSError.notFound("Route", input.routeId) }
-        return try .converting(route)
+        try .converting(try await registry.item(.route, input.routeId, in: input.apiId))
     }
 
     package func getRoutes(_ input: APIGatewayShapes.GetRoutesRequest, context: RequestContext) async throws -> APIGatewayShapes.GetRoutesResponse {
-        let routes = Array(try await registry.state(input.apiId).routes.values)
-        let page = try Paging.page(routes, id: { $0.routeId ?? "" }, maxResults: input.maxResults, nextToken: input.nextToken)
+        let page = try await registry.page(.route, in: input.apiId, maxResults: input.maxResults, nextToken: input.nextToken)
         return APIGatewayShapes.GetRoutesResponse(items: page.items, nextToken: page.nextToken)
     }
 
     package func updateRoute(_ input: APIGatewayShapes.UpdateRouteRequest, context: RequestContext) async throws -> APIGatewayShapes.UpdateRouteResult
     {
-        let updated = try await registry.change(input.apiId) { state in
-            guard var route = state.routes[input.routeId] else { throw AWSError.notFound("Route", input.routeId) }
+        let updated = try await registry.update(.route, input.routeId, in: input.apiId) { route, state in
             if let routeKey = input.routeKey { route.routeKey = routeKey }
             if let target = input.target { route.target = target.isEmpty ? nil : target }
             if let type = input.authorizationType { route.authorizationType = type }
@@ -45,17 +40,12 @@ extension APIGatewayService {
             var others = state
             others.routes[input.routeId] = nil
             try Self.check(route, key: try RouteKey(parsing: route.routeKey), in: others)
-            state.routes[input.routeId] = route
-            return (route, [.item(.route, id: input.routeId, route.wire)])
         }
         return try .converting(updated)
     }
 
     package func deleteRoute(_ input: APIGatewayShapes.DeleteRouteRequest, context: RequestContext) async throws {
-        try await registry.change(input.apiId) { state in
-            guard state.routes.removeValue(forKey: input.routeId) != nil else { throw AWSError.notFound("Route", input.routeId) }
-            return ((), [.delete(.route, id: input.routeId)])
-        }
+        try await registry.delete(.route, input.routeId, in: input.apiId)
     }
 
     /// AWS's checks of a route against the rest of its API: a unique key (parameter names

@@ -20,24 +20,20 @@ extension APIGatewayService {
         stage.routeSettings = input.routeSettings ?? [:]
         stage.stageVariables = input.stageVariables ?? [:]
         stage.tags = input.tags ?? [:]
-        let created = try await registry.change(input.apiId) { [stage] state in
+        let created = try await registry.insert(stage, as: .stage, in: input.apiId) { [stage] state in
             guard state.stages.count < 10 else { throw AWSError.badRequest("An HTTP API has at most 10 stages") }
             guard state.stages[stage.stageName] == nil else { throw AWSError.conflict("Stage \(stage.stageName) already exists") }
             if let deployment = stage.deploymentId, state.deployments[deployment] == nil { throw AWSError.notFound("Deployment", deployment) }
-            state.stages[stage.stageName] = stage
-            return (stage, [.item(.stage, id: stage.stageName, stage.wire)])
         }
         return try .converting(created)
     }
 
     package func getStage(_ input: APIGatewayShapes.GetStageRequest, context: RequestContext) async throws -> APIGatewayShapes.GetStageResponse {
-        guard let stage = try await registry.state(input.apiId).stages[input.stageName] else { throw AWSError.notFound("Stage", input.stageName) }
-        return try .converting(stage)
+        try .converting(try await registry.item(.stage, input.stageName, in: input.apiId))
     }
 
     package func getStages(_ input: APIGatewayShapes.GetStagesRequest, context: RequestContext) async throws -> APIGatewayShapes.GetStagesResponse {
-        let stages = Array(try await registry.state(input.apiId).stages.values)
-        let page = try Paging.page(stages, id: \.stageName, maxResults: input.maxResults, nextToken: input.nextToken)
+        let page = try await registry.page(.stage, in: input.apiId, maxResults: input.maxResults, nextToken: input.nextToken)
         return APIGatewayShapes.GetStagesResponse(items: page.items, nextToken: page.nextToken)
     }
 
@@ -49,8 +45,7 @@ extension APIGatewayService {
         try Validation.routeSettings(input.defaultRouteSettings)
         for settings in (input.routeSettings ?? [:]).values { try Validation.routeSettings(settings) }
         try Validation.accessLog(input.accessLogSettings)
-        let updated = try await registry.change(input.apiId) { [now = now()] state in
-            guard var stage = state.stages[input.stageName] else { throw AWSError.notFound("Stage", input.stageName) }
+        let updated = try await registry.update(.stage, input.stageName, in: input.apiId) { [now = now()] stage, state in
             if let autoDeploy = input.autoDeploy { stage.autoDeploy = autoDeploy }
             if let deployment = input.deploymentId {
                 guard state.deployments[deployment] != nil else { throw AWSError.notFound("Deployment", deployment) }
@@ -62,16 +57,11 @@ extension APIGatewayService {
             if let variables = input.stageVariables { stage.stageVariables = (stage.stageVariables ?? [:]).merging(variables) { $1 } }
             if let logs = input.accessLogSettings { stage.accessLogSettings = logs }
             stage.lastUpdatedDate = now
-            state.stages[input.stageName] = stage
-            return (stage, [.item(.stage, id: input.stageName, stage.wire)])
         }
         return try .converting(updated)
     }
 
     package func deleteStage(_ input: APIGatewayShapes.DeleteStageRequest, context: RequestContext) async throws {
-        try await registry.change(input.apiId) { state in
-            guard state.stages.removeValue(forKey: input.stageName) != nil else { throw AWSError.notFound("Stage", input.stageName) }
-            return ((), [.delete(.stage, id: input.stageName)])
-        }
+        try await registry.delete(.stage, input.stageName, in: input.apiId)
     }
 }

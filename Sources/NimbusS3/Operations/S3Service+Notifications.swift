@@ -75,7 +75,6 @@ extension S3Service {
     func objectEvent(_ name: String, bucket: String, key: String, record: ObjectRecord?, context: RequestContext) -> ObjectEvent {
         let now = clock.now()
         let caller = context.caller
-        let forwarded = context.request.header("X-Forwarded-For")?.split(separator: ",").first.map { $0.trimming(" ") }
         return ObjectEvent(
             name: name,
             bucket: bucket,
@@ -86,7 +85,7 @@ extension S3Service {
             time: now,
             requestID: context.requestID,
             hostID: hostID(context),
-            sourceIP: forwarded ?? "127.0.0.1",
+            sourceIP: context.request.sourceIP,
             principalID: caller.accessKeyID.map { "AWS:" + (caller.principal ?? $0) } ?? "Anonymous"
         )
     }

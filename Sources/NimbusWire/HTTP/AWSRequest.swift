@@ -13,9 +13,24 @@ package struct AWSRequest: Sendable {
     /// Authentication wraps it to decode `aws-chunked` framing and check signatures and
     /// checksums as the bytes pass; operations without a streaming payload get it collected.
     package var bodyStream: ByteStream?
+    /// The caller's IP address: the TCP peer of the edge connection, IPv4 in dotted form
+    /// (IPv4-mapped IPv6 unmapped). `unknownSourceIP` when the edge does not know it
+    /// (requests made in-process, as in tests). Headers such as `X-Forwarded-For` are not
+    /// trusted for it, as AWS does not trust them.
+    package var sourceIP: String
 
-    package init(method: HTTPRequest.Method, target: String, headers: HTTPFields = [:], body: [UInt8] = []) {
+    /// What `sourceIP` says when the peer address is unknown: the loopback address.
+    package static let unknownSourceIP = "127.0.0.1"
+
+    package init(
+        method: HTTPRequest.Method,
+        target: String,
+        headers: HTTPFields = [:],
+        body: [UInt8] = [],
+        sourceIP: String = AWSRequest.unknownSourceIP
+    ) {
         self.method = method
+        self.sourceIP = sourceIP
         if let question = target.firstIndex(of: "?") {
             self.path = String(target[..<question])
             self.rawQuery = String(target[target.index(after: question)...])

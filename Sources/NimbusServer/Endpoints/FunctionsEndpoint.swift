@@ -7,12 +7,16 @@ import NimbusWire
 
 /// `GET /_nimbus/functions`: every function with its versions, aliases, instances,
 /// concurrency and counters, as JSON (what `nimbus functions` prints).
-struct FunctionsEndpoint: Sendable {
+struct FunctionsEndpoint: EdgeEndpoint {
     static let path = "/_nimbus/functions"
 
     let lambda: LambdaService
 
-    func response() async throws -> Response {
+    func claims(_ request: EdgeRequest) -> Bool {
+        request.method == .get && request.target == Self.path
+    }
+
+    func respond(to request: EdgeRequest) async throws -> Response? {
         let functions = try await lambda.overview().map(Self.json)
         var headers = HTTPFields()
         headers[.contentType] = "application/json"

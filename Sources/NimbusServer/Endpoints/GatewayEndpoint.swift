@@ -6,19 +6,26 @@ import NimbusAPIGateway
 /// The edge's side of API Gateway's data plane: requests addressed to an API (by
 /// `<apiId>.execute-api.localhost` or `/_aws/execute-api/<apiId>/…`) become plain
 /// `GatewayRequest`s for the gateway, and its answers become responses.
-struct GatewayEndpoint: Sendable {
-    private static let host = HTTPField.Name("Host")!
-
+struct GatewayEndpoint: EdgeEndpoint {
     let gateway: Gateway
 
-    /// The API a request is for, or `nil` when it is not for the gateway.
-    static func address(of request: Request) -> (apiId: String, target: String)? {
-        let host = request.headers[Self.host] ?? request.head.authority
-        return GatewayAddress.resolve(host: host, target: request.head.path ?? "/")
+    func claims(_ request: EdgeRequest) -> Bool {
+        Self.address(of: request) != nil
     }
 
-    func response(to request: Request, apiId: String, target: String) async throws -> Response {
-        var request = request
+    func respond(to request: EdgeRequest) async throws -> Response? {
+        guard let api = Self.address(of: request) else { return nil }
+        return try await response(to: request, apiId: api.apiId, target: api.target)
+    }
+
+    /// The API a request is for, or `nil` when it is not for the gateway.
+    static func address(of request: EdgeRequest) -> (apiId: String, target: String)? {
+        GatewayAddress.resolve(host: request.host, target: request.target)
+    }
+
+    /// The gateway's answer to `request`, addressed to `target` (path and query) of API `apiId`.
+    private func response(to edge: EdgeRequest, apiId: String, target: String) async throws -> Response {
+        var request = edge.http
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > Gateway.maximumPayload {
             return Self.response(.message(413, "Request Entity Too Large"))
         }
@@ -35,7 +42,8 @@ struct GatewayEndpoint: Sendable {
             rawQuery: queryStart.map { String(target[target.index(after: $0)...]) } ?? "",
             headers: request.headers.map { ($0.name.rawName, $0.value) },
             body: Array(buffer: body),
-            host: request.headers[Self.host] ?? request.head.authority ?? "localhost"
+            sourceIP: edge.context.sourceIP,
+            host: edge.host ?? "localhost"
         )
         return Self.response(await gateway.serve(gatewayRequest, apiId: apiId))
     }

@@ -6,13 +6,16 @@ import NimbusStore
 
 /// Serves function code packages at the URL `GetFunction` returns as `Code.Location`
 /// (`/_nimbus/lambda/code/<digest>.zip`), as AWS serves them from a presigned S3 URL.
-struct CodeDownloads: Sendable {
+struct CodeDownloadEndpoint: EdgeEndpoint {
     let blobs: any BlobStore
 
-    /// The zip for `target`, a 404 for an unknown digest, or `nil` when `target` is not a code URL.
-    func response(for target: String) async throws -> Response? {
-        guard target.hasPrefix(LambdaService.codeLocationPrefix) else { return nil }
-        let file = target.dropFirst(LambdaService.codeLocationPrefix.count).prefix { $0 != "?" }
+    func claims(_ request: EdgeRequest) -> Bool {
+        request.method == .get && request.target.hasPrefix(LambdaService.codeLocationPrefix)
+    }
+
+    /// The zip, or a 404 for an unknown digest.
+    func respond(to request: EdgeRequest) async throws -> Response? {
+        let file = request.target.dropFirst(LambdaService.codeLocationPrefix.count).prefix { $0 != "?" }
         let digest = file.hasSuffix(".zip") ? file.dropLast(4) : file
         guard digest.count == 64, digest.allSatisfy(\.isHexDigit),
             let bytes = try await blobs.get(LambdaService.codeBlobKey(digest: String(digest)))

@@ -6,7 +6,7 @@ import NimbusCore
 import NimbusWire
 
 /// `GET /_nimbus/health`: version, uptime, store and enabled services, as JSON.
-struct HealthEndpoint: Sendable {
+struct HealthEndpoint: EdgeEndpoint {
     static let path = "/_nimbus/health"
 
     let started: ContinuousClock.Instant
@@ -15,7 +15,11 @@ struct HealthEndpoint: Sendable {
     let services: [String]
     let account: AccountContext
 
-    func response() -> Response {
+    func claims(_ request: EdgeRequest) -> Bool {
+        request.method == .get && request.head.path == Self.path
+    }
+
+    func respond(to request: EdgeRequest) async throws -> Response? {
         let uptime = ContinuousClock.now - started
         let seconds = Double(uptime.components.seconds) + Double(uptime.components.attoseconds) / 1e18
         let body: JSONValue = .object([
