@@ -2,7 +2,7 @@ import Foundation
 package import Logging
 package import NimbusCore
 package import NimbusStore
-package import NimbusWire
+import NimbusWire
 
 /// Amazon S3: buckets, objects (streamed to and from the blob store), listings, copies and
 /// multipart uploads, over restXml with path-style and virtual-hosted-style addressing.
