@@ -1,7 +1,7 @@
 import Foundation
 package import NimbusCore
 package import NimbusStore
-package import NimbusWire
+import NimbusWire
 import Synchronization
 
 /// Amazon API Gateway HTTP APIs (`apigatewayv2`): the control plane over restJson1, and the

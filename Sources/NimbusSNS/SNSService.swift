@@ -1,7 +1,7 @@
 package import Logging
 package import NimbusCore
 package import NimbusStore
-package import NimbusWire
+import NimbusWire
 import Synchronization
 
 /// Amazon Simple Notification Service: topics, subscriptions and fan-out.

@@ -3,7 +3,7 @@ import NimbusLambda
 import NimbusS3
 import NimbusSNS
 import NimbusSQS
-package import NimbusStore
+import NimbusStore
 import ServiceLifecycle
 
 // The services' background work, each run as one service of the server's `ServiceGroup`.

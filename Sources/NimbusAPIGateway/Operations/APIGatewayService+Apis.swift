@@ -1,5 +1,5 @@
 import Foundation
-package import NimbusCore
+import NimbusCore
 package import NimbusWire
 
 /// CreateApi (with quick create), GetApi(s), UpdateApi, DeleteApi, DeleteCorsConfiguration.

@@ -1,4 +1,4 @@
-package import NimbusCore
+import NimbusCore
 package import NimbusWire
 
 /// CreateDeployment (freezes the API's routes, integrations and authorizers for the stages

@@ -1,4 +1,4 @@
-package import NimbusCore
+import NimbusCore
 package import NimbusWire
 
 /// CreateIntegration, GetIntegration(s), UpdateIntegration, DeleteIntegration.

@@ -1,4 +1,4 @@
-package import NimbusCore
+import NimbusCore
 package import NimbusWire
 
 /// TagResource, UntagResource, GetTags for APIs (`arn:aws:apigateway:<region>::/apis/<id>`)

@@ -1,5 +1,5 @@
 import Foundation
-package import NimbusCore
+import NimbusCore
 import NimbusStore
 package import NimbusWire
 

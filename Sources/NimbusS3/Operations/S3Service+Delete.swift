@@ -1,4 +1,4 @@
-package import NimbusCore
+import NimbusCore
 import NimbusStore
 package import NimbusWire
 

@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-package import NimbusCore
+import NimbusCore
 import NimbusStore
 package import NimbusWire
 

@@ -1,5 +1,5 @@
 import Foundation
-package import NimbusCore
+import NimbusCore
 package import NimbusWire
 
 extension SNSService {

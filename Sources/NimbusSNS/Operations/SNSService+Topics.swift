@@ -1,4 +1,4 @@
-package import NimbusCore
+import NimbusCore
 package import NimbusWire
 
 extension SNSService {
