@@ -67,17 +67,17 @@ package protocol APIGatewayOperations: Sendable {
     func updateStage(_ input: APIGatewayShapes.UpdateStageRequest, context: RequestContext) async throws -> APIGatewayShapes.UpdateStageResponse
 }
 
+/// The operations this service answers, built once (the edge asks on every request).
+private let implementedOperationNames: Set<String> = [
+    "CreateApi", "CreateAuthorizer", "CreateDeployment", "CreateIntegration", "CreateRoute", "CreateStage", "DeleteApi", "DeleteAuthorizer",
+    "DeleteCorsConfiguration", "DeleteDeployment", "DeleteIntegration", "DeleteRoute", "DeleteStage", "GetApi", "GetApis", "GetAuthorizer",
+    "GetAuthorizers", "GetDeployment", "GetDeployments", "GetIntegration", "GetIntegrations", "GetRoute", "GetRoutes", "GetStage", "GetStages",
+    "GetTags", "TagResource", "UntagResource", "UpdateApi", "UpdateAuthorizer", "UpdateIntegration", "UpdateRoute", "UpdateStage",
+]
+
 extension APIGatewayOperations {
     /// The operations this service answers; every other operation of the model gets 501.
-    package var implementedOperations: Set<String> {
-        [
-            "CreateApi", "CreateAuthorizer", "CreateDeployment", "CreateIntegration", "CreateRoute", "CreateStage", "DeleteApi", "DeleteAuthorizer",
-            "DeleteCorsConfiguration", "DeleteDeployment", "DeleteIntegration", "DeleteRoute", "DeleteStage", "GetApi", "GetApis", "GetAuthorizer",
-            "GetAuthorizers", "GetDeployment", "GetDeployments", "GetIntegration", "GetIntegrations", "GetRoute", "GetRoutes", "GetStage",
-            "GetStages", "GetTags", "TagResource", "UntagResource", "UpdateApi", "UpdateAuthorizer", "UpdateIntegration", "UpdateRoute",
-            "UpdateStage",
-        ]
-    }
+    package var implementedOperations: Set<String> { implementedOperationNames }
 
     /// Decodes the call's input, runs the operation and encodes its output.
     package func perform(_ call: OperationCall) async throws -> OperationResult {

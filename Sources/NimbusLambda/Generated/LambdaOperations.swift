@@ -100,20 +100,20 @@ package protocol LambdaOperations: Sendable {
     ) async throws -> LambdaShapes.FunctionEventInvokeConfig
 }
 
+/// The operations this service answers, built once (the edge asks on every request).
+private let implementedOperationNames: Set<String> = [
+    "AddPermission", "CreateAlias", "CreateEventSourceMapping", "CreateFunction", "DeleteAlias", "DeleteEventSourceMapping", "DeleteFunction",
+    "DeleteFunctionConcurrency", "GetEventSourceMapping", "ListEventSourceMappings", "UpdateEventSourceMapping", "DeleteFunctionEventInvokeConfig",
+    "GetAccountSettings", "GetAlias", "GetFunction", "GetFunctionConcurrency", "GetFunctionConfiguration", "GetFunctionEventInvokeConfig",
+    "GetPolicy", "Invoke", "ListAliases", "ListFunctionEventInvokeConfigs", "ListFunctions", "ListTags", "ListVersionsByFunction", "PublishVersion",
+    "PutFunctionConcurrency", "PutFunctionEventInvokeConfig", "RemovePermission", "TagResource", "UntagResource", "PutProvisionedConcurrencyConfig",
+    "GetProvisionedConcurrencyConfig", "DeleteProvisionedConcurrencyConfig", "ListProvisionedConcurrencyConfigs", "UpdateAlias", "UpdateFunctionCode",
+    "UpdateFunctionConfiguration", "UpdateFunctionEventInvokeConfig",
+]
+
 extension LambdaOperations {
     /// The operations this service answers; every other operation of the model gets 501.
-    package var implementedOperations: Set<String> {
-        [
-            "AddPermission", "CreateAlias", "CreateEventSourceMapping", "CreateFunction", "DeleteAlias", "DeleteEventSourceMapping", "DeleteFunction",
-            "DeleteFunctionConcurrency", "GetEventSourceMapping", "ListEventSourceMappings", "UpdateEventSourceMapping",
-            "DeleteFunctionEventInvokeConfig", "GetAccountSettings", "GetAlias", "GetFunction", "GetFunctionConcurrency", "GetFunctionConfiguration",
-            "GetFunctionEventInvokeConfig", "GetPolicy", "Invoke", "ListAliases", "ListFunctionEventInvokeConfigs", "ListFunctions", "ListTags",
-            "ListVersionsByFunction", "PublishVersion", "PutFunctionConcurrency", "PutFunctionEventInvokeConfig", "RemovePermission", "TagResource",
-            "UntagResource", "PutProvisionedConcurrencyConfig", "GetProvisionedConcurrencyConfig", "DeleteProvisionedConcurrencyConfig",
-            "ListProvisionedConcurrencyConfigs", "UpdateAlias", "UpdateFunctionCode", "UpdateFunctionConfiguration",
-            "UpdateFunctionEventInvokeConfig",
-        ]
-    }
+    package var implementedOperations: Set<String> { implementedOperationNames }
 
     /// Decodes the call's input, runs the operation and encodes its output.
     package func perform(_ call: OperationCall) async throws -> OperationResult {

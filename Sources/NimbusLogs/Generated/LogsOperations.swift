@@ -19,14 +19,15 @@ package protocol LogsOperations: Sendable {
     func putLogEvents(_ input: LogsShapes.PutLogEventsRequest, context: RequestContext) async throws -> LogsShapes.PutLogEventsResponse
 }
 
+/// The operations this service answers, built once (the edge asks on every request).
+private let implementedOperationNames: Set<String> = [
+    "CreateLogGroup", "CreateLogStream", "DeleteLogGroup", "DeleteLogStream", "DescribeLogGroups", "DescribeLogStreams", "FilterLogEvents",
+    "GetLogEvents", "PutLogEvents",
+]
+
 extension LogsOperations {
     /// The operations this service answers; every other operation of the model gets 501.
-    package var implementedOperations: Set<String> {
-        [
-            "CreateLogGroup", "CreateLogStream", "DeleteLogGroup", "DeleteLogStream", "DescribeLogGroups", "DescribeLogStreams", "FilterLogEvents",
-            "GetLogEvents", "PutLogEvents",
-        ]
-    }
+    package var implementedOperations: Set<String> { implementedOperationNames }
 
     /// Decodes the call's input, runs the operation and encodes its output.
     package func perform(_ call: OperationCall) async throws -> OperationResult {

@@ -72,20 +72,20 @@ package protocol S3Operations: Sendable {
     func uploadPartCopy(_ input: S3Shapes.UploadPartCopyRequest, context: RequestContext) async throws -> S3Shapes.UploadPartCopyOutput
 }
 
+/// The operations this service answers, built once (the edge asks on every request).
+private let implementedOperationNames: Set<String> = [
+    "AbortMultipartUpload", "CompleteMultipartUpload", "CopyObject", "CreateBucket", "CreateMultipartUpload", "DeleteBucket", "DeleteBucketCors",
+    "DeleteBucketLifecycle", "DeleteBucketPolicy", "DeleteBucketTagging", "DeleteBucketWebsite", "DeleteObject", "DeleteObjectTagging",
+    "DeleteObjects", "GetBucketCors", "GetBucketLifecycleConfiguration", "GetBucketLocation", "GetBucketNotificationConfiguration", "GetBucketPolicy",
+    "GetBucketTagging", "GetBucketVersioning", "GetBucketWebsite", "GetObject", "GetObjectAttributes", "GetObjectTagging", "HeadBucket", "HeadObject",
+    "ListBuckets", "ListMultipartUploads", "ListObjectVersions", "ListObjects", "ListObjectsV2", "ListParts", "PutBucketCors",
+    "PutBucketLifecycleConfiguration", "PutBucketNotificationConfiguration", "PutBucketPolicy", "PutBucketTagging", "PutBucketVersioning",
+    "PutBucketWebsite", "PutObject", "PutObjectTagging", "UploadPart", "UploadPartCopy",
+]
+
 extension S3Operations {
     /// The operations this service answers; every other operation of the model gets 501.
-    package var implementedOperations: Set<String> {
-        [
-            "AbortMultipartUpload", "CompleteMultipartUpload", "CopyObject", "CreateBucket", "CreateMultipartUpload", "DeleteBucket",
-            "DeleteBucketCors", "DeleteBucketLifecycle", "DeleteBucketPolicy", "DeleteBucketTagging", "DeleteBucketWebsite", "DeleteObject",
-            "DeleteObjectTagging", "DeleteObjects", "GetBucketCors", "GetBucketLifecycleConfiguration", "GetBucketLocation",
-            "GetBucketNotificationConfiguration", "GetBucketPolicy", "GetBucketTagging", "GetBucketVersioning", "GetBucketWebsite", "GetObject",
-            "GetObjectAttributes", "GetObjectTagging", "HeadBucket", "HeadObject", "ListBuckets", "ListMultipartUploads", "ListObjectVersions",
-            "ListObjects", "ListObjectsV2", "ListParts", "PutBucketCors", "PutBucketLifecycleConfiguration", "PutBucketNotificationConfiguration",
-            "PutBucketPolicy", "PutBucketTagging", "PutBucketVersioning", "PutBucketWebsite", "PutObject", "PutObjectTagging", "UploadPart",
-            "UploadPartCopy",
-        ]
-    }
+    package var implementedOperations: Set<String> { implementedOperationNames }
 
     /// Decodes the call's input, runs the operation and encodes its output.
     package func perform(_ call: OperationCall) async throws -> OperationResult {

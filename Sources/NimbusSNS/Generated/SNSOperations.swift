@@ -36,15 +36,16 @@ package protocol SNSOperations: Sendable {
     func untagResource(_ input: SNSShapes.UntagResourceRequest, context: RequestContext) async throws -> SNSShapes.UntagResourceResponse
 }
 
+/// The operations this service answers, built once (the edge asks on every request).
+private let implementedOperationNames: Set<String> = [
+    "ConfirmSubscription", "CreateTopic", "DeleteTopic", "GetSubscriptionAttributes", "GetTopicAttributes", "ListSubscriptions",
+    "ListSubscriptionsByTopic", "ListTagsForResource", "ListTopics", "Publish", "PublishBatch", "SetSubscriptionAttributes", "SetTopicAttributes",
+    "Subscribe", "TagResource", "Unsubscribe", "UntagResource",
+]
+
 extension SNSOperations {
     /// The operations this service answers; every other operation of the model gets 501.
-    package var implementedOperations: Set<String> {
-        [
-            "ConfirmSubscription", "CreateTopic", "DeleteTopic", "GetSubscriptionAttributes", "GetTopicAttributes", "ListSubscriptions",
-            "ListSubscriptionsByTopic", "ListTagsForResource", "ListTopics", "Publish", "PublishBatch", "SetSubscriptionAttributes",
-            "SetTopicAttributes", "Subscribe", "TagResource", "Unsubscribe", "UntagResource",
-        ]
-    }
+    package var implementedOperations: Set<String> { implementedOperationNames }
 
     /// Decodes the call's input, runs the operation and encodes its output.
     package func perform(_ call: OperationCall) async throws -> OperationResult {

@@ -43,15 +43,16 @@ package protocol SQSOperations: Sendable {
     func untagQueue(_ input: SQSShapes.UntagQueueRequest, context: RequestContext) async throws
 }
 
+/// The operations this service answers, built once (the edge asks on every request).
+private let implementedOperationNames: Set<String> = [
+    "CancelMessageMoveTask", "ChangeMessageVisibility", "ChangeMessageVisibilityBatch", "CreateQueue", "DeleteMessage", "DeleteMessageBatch",
+    "DeleteQueue", "GetQueueAttributes", "GetQueueUrl", "ListDeadLetterSourceQueues", "ListMessageMoveTasks", "ListQueueTags", "ListQueues",
+    "PurgeQueue", "ReceiveMessage", "SendMessage", "SendMessageBatch", "SetQueueAttributes", "StartMessageMoveTask", "TagQueue", "UntagQueue",
+]
+
 extension SQSOperations {
     /// The operations this service answers; every other operation of the model gets 501.
-    package var implementedOperations: Set<String> {
-        [
-            "CancelMessageMoveTask", "ChangeMessageVisibility", "ChangeMessageVisibilityBatch", "CreateQueue", "DeleteMessage", "DeleteMessageBatch",
-            "DeleteQueue", "GetQueueAttributes", "GetQueueUrl", "ListDeadLetterSourceQueues", "ListMessageMoveTasks", "ListQueueTags", "ListQueues",
-            "PurgeQueue", "ReceiveMessage", "SendMessage", "SendMessageBatch", "SetQueueAttributes", "StartMessageMoveTask", "TagQueue", "UntagQueue",
-        ]
-    }
+    package var implementedOperations: Set<String> { implementedOperationNames }
 
     /// Decodes the call's input, runs the operation and encodes its output.
     package func perform(_ call: OperationCall) async throws -> OperationResult {

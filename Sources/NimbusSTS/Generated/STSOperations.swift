@@ -8,9 +8,12 @@ package protocol STSOperations: Sendable {
     func getCallerIdentity(_ input: STSShapes.GetCallerIdentityRequest, context: RequestContext) async throws -> STSShapes.GetCallerIdentityResponse
 }
 
+/// The operations this service answers, built once (the edge asks on every request).
+private let implementedOperationNames: Set<String> = ["GetCallerIdentity"]
+
 extension STSOperations {
     /// The operations this service answers; every other operation of the model gets 501.
-    package var implementedOperations: Set<String> { ["GetCallerIdentity"] }
+    package var implementedOperations: Set<String> { implementedOperationNames }
 
     /// Decodes the call's input, runs the operation and encodes its output.
     package func perform(_ call: OperationCall) async throws -> OperationResult {

@@ -66,8 +66,10 @@ package struct URITemplate: Sendable {
         for segment in segments {
             switch segment {
             case .literal(let text):
-                // Literals hold no `%`, so an equal raw segment needs no decoding.
-                guard index < parts.endIndex, parts[index] == text || FormEncoding.percentDecode(parts[index]) == text else { return nil }
+                // Literals hold no `%`: an equal raw segment needs no decoding, and one without a `%` cannot decode to it.
+                guard index < parts.endIndex,
+                    parts[index] == text || (parts[index].utf8.contains(UInt8(ascii: "%")) && FormEncoding.percentDecode(parts[index]) == text)
+                else { return nil }
                 index += 1
             case .label(let name):
                 guard index < parts.endIndex, !parts[index].isEmpty, let value = FormEncoding.percentDecode(parts[index]) else {
