@@ -12,49 +12,51 @@ extension S3Store {
         // The body's name is inside the record's JSON; read only that.
         let blob = store.dialect == .postgres ? "(record::jsonb ->> 'blob')" : "json_extract(record, '$.blob')"
         var names = Set<String>()
-        func keep(_ rows: [SQLRow]) {
+        try await walk(from: (bucket: "", key: ""), into: &names) { object in
+            """
+            SELECT bucket, key, \(raw: blob) AS blob FROM s3_objects WHERE (bucket, key) > (\(object.bucket), \(object.key))
+            ORDER BY bucket, key LIMIT \(Self.referencePage)
+            """
+        } next: { row in
+            (row.string("bucket") ?? "", row.string("key") ?? "")
+        }
+        try await walk(from: (bucket: "", key: "", id: ""), into: &names) { version in
+            """
+            SELECT bucket, key, version_id, \(raw: blob) AS blob FROM s3_versions
+            WHERE (bucket, key, version_id) > (\(version.bucket), \(version.key), \(version.id))
+            ORDER BY bucket, key, version_id LIMIT \(Self.referencePage)
+            """
+        } next: { row in
+            (row.string("bucket") ?? "", row.string("key") ?? "", row.string("version_id") ?? "")
+        }
+        try await walk(from: (upload: "", number: Int64(0)), into: &names) { part in
+            """
+            SELECT upload_id, part_number, \(raw: blob) AS blob FROM s3_parts WHERE (upload_id, part_number) > (\(part.upload), \(part.number))
+            ORDER BY upload_id, part_number LIMIT \(Self.referencePage)
+            """
+        } next: { row in
+            (row.string("upload_id") ?? "", row.int("part_number") ?? 0)
+        }
+        return names
+    }
+
+    /// Reads a table a page at a time in key order (`page` selects the rows after a key, `next`
+    /// gives a row's key) and keeps the blob names the rows hold.
+    private func walk<Key>(
+        from first: Key,
+        into names: inout Set<String>,
+        page: (Key) -> SQL,
+        next: (SQLRow) -> Key
+    ) async throws {
+        var after = first
+        while true {
+            let rows = try await store.query(page(after))
             for row in rows {
                 guard let name = row.string("blob"), !name.isEmpty, !ObjectBody.isInline(name) else { continue }
                 names.insert(name)
             }
+            guard rows.count == Self.referencePage, let last = rows.last else { return }
+            after = next(last)
         }
-        var object = (bucket: "", key: "")
-        while true {
-            let rows = try await store.query(
-                """
-                SELECT bucket, key, \(raw: blob) AS blob FROM s3_objects WHERE (bucket, key) > (\(object.bucket), \(object.key))
-                ORDER BY bucket, key LIMIT \(Self.referencePage)
-                """
-            )
-            keep(rows)
-            guard rows.count == Self.referencePage, let last = rows.last else { break }
-            object = (last.string("bucket") ?? "", last.string("key") ?? "")
-        }
-        var version = (bucket: "", key: "", id: "")
-        while true {
-            let rows = try await store.query(
-                """
-                SELECT bucket, key, version_id, \(raw: blob) AS blob FROM s3_versions
-                WHERE (bucket, key, version_id) > (\(version.bucket), \(version.key), \(version.id))
-                ORDER BY bucket, key, version_id LIMIT \(Self.referencePage)
-                """
-            )
-            keep(rows)
-            guard rows.count == Self.referencePage, let last = rows.last else { break }
-            version = (last.string("bucket") ?? "", last.string("key") ?? "", last.string("version_id") ?? "")
-        }
-        var part = (upload: "", number: Int64(0))
-        while true {
-            let rows = try await store.query(
-                """
-                SELECT upload_id, part_number, \(raw: blob) AS blob FROM s3_parts WHERE (upload_id, part_number) > (\(part.upload), \(part.number))
-                ORDER BY upload_id, part_number LIMIT \(Self.referencePage)
-                """
-            )
-            keep(rows)
-            guard rows.count == Self.referencePage, let last = rows.last else { break }
-            part = (last.string("upload_id") ?? "", last.int("part_number") ?? 0)
-        }
-        return names
     }
 }
