@@ -56,6 +56,26 @@ import Testing
         #expect(lambda.operation.name == "GetFunction")
     }
 
+    @Test func virtualHostedBucketIsReadFromTheHostName() {
+        #expect(S3Addressing.bucket(fromHost: "my-bucket.s3.localhost:4566") == "my-bucket")
+        #expect(S3Addressing.bucket(fromHost: "My.Bucket.S3.us-east-1.amazonaws.com") == "my.bucket")
+        #expect(S3Addressing.bucket(fromHost: "logs.s3-us-west-2.amazonaws.com") == "logs")
+        #expect(S3Addressing.bucket(fromHost: "s3.localhost:4566") == nil)
+        #expect(S3Addressing.bucket(fromHost: ".s3.localhost") == nil)
+        #expect(S3Addressing.bucket(fromHost: "localhost:4566") == nil)
+        #expect(S3Addressing.bucket(fromHost: "[::1]:4566") == nil)
+        #expect(S3Addressing.bucket(fromHost: nil) == nil)
+        let request = AWSRequest(method: .get, target: "/k/x", headers: [HTTPField.Name("Host")!: "b.s3.localhost"])
+        #expect(S3Addressing.pathStyle(request) == "/b/k/x")
+    }
+
+    @Test func hostNameSplitsAtTheFirstMarker() throws {
+        let split = try #require(HostName.split("a.S3-Website.b.s3-website.c:80", at: ".s3-website"))
+        #expect(split.before == "a")
+        #expect(String(Substring(split.after)) == ".b.s3-website.c")
+        #expect(HostName.split("x.s3-websit", at: ".s3-website") == nil)
+    }
+
     @Test func rpcV2CBORPath() throws {
         let request = AWSRequest(
             method: .post,

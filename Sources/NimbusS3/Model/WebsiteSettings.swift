@@ -1,4 +1,5 @@
 package import NimbusCore
+import NimbusWire
 
 /// A bucket's static-website configuration: the index document suffix, the error document,
 /// or a redirect of every request to another host.
@@ -62,11 +63,9 @@ package struct WebsiteSettings: Codable, Sendable, Hashable {
             guard let bucket = parts.first, !bucket.isEmpty else { return nil }
             return (String(bucket), parts.count > 1 ? String(parts[1]) : "")
         }
-        guard var host = host?.lowercased() else { return nil }
-        if let colon = host.lastIndex(of: ":"), !host.hasSuffix("]") { host = String(host[..<colon]) }
-        guard let range = host.firstRange(of: ".s3-website"), range.lowerBound > host.startIndex else { return nil }
-        let after = host[range.upperBound...]
-        guard after.hasPrefix(".") || after.hasPrefix("-") else { return nil }
-        return (String(host[..<range.lowerBound]), String(path.dropFirst()))
+        guard let site = HostName.split(host, at: ".s3-website"),
+            let next = site.after.first, next == UInt8(ascii: ".") || next == UInt8(ascii: "-")
+        else { return nil }
+        return (site.before, String(path.dropFirst()))
     }
 }

@@ -5,14 +5,7 @@ package enum S3Addressing {
     /// The bucket named by the `Host` header of a virtual-hosted-style request, if any:
     /// everything before the first `.s3.` (or `.s3-`) label of the host name.
     package static func bucket(fromHost host: String?) -> String? {
-        guard var host = host?.lowercased() else { return nil }
-        if let colon = host.lastIndex(of: ":"), !host.hasSuffix("]") { host = String(host[..<colon]) }
-        for marker in [".s3.", ".s3-"] {
-            if let range = host.firstRange(of: marker), range.lowerBound > host.startIndex {
-                return String(host[..<range.lowerBound])
-            }
-        }
-        return nil
+        (HostName.split(host, at: ".s3.") ?? HostName.split(host, at: ".s3-"))?.before
     }
 
     /// The request's path in path style: `/bucket` prefixed when the host names the bucket.

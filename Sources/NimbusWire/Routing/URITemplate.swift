@@ -91,7 +91,9 @@ package struct URITemplate: Sendable {
 
 /// The routes of one REST service, most specific first within each method.
 package struct RouteTable: Sendable {
-    package struct Route: Sendable {
+    /// A class, so that walking the table for every request retains one reference per route
+    /// instead of copying five fields.
+    package final class Route: Sendable {
         package let operation: String
         /// Botocore marks the operation deprecated; a current one on the same route wins.
         package let deprecated: Bool
@@ -102,6 +104,14 @@ package struct RouteTable: Sendable {
         /// Query parameters the input requires; they tell apart S3 `UploadPart`
         /// (`partNumber`, `uploadId`) from `PutObject`.
         package let requiredQuery: [String]
+
+        init(operation: String, deprecated: Bool, template: URITemplate, requiredHeaders: [String], requiredQuery: [String]) {
+            self.operation = operation
+            self.deprecated = deprecated
+            self.template = template
+            self.requiredHeaders = requiredHeaders
+            self.requiredQuery = requiredQuery
+        }
     }
 
     private let routesByMethod: [String: [Route]]
@@ -144,9 +154,11 @@ package struct RouteTable: Sendable {
         -> (operation: String, labels: [String: String])?
     {
         let parts = URITemplate.parts(of: path)
-        for route in routesByMethod[method] ?? []
-        where route.requiredHeaders.allSatisfy(hasHeader) && route.requiredQuery.allSatisfy({ query[$0] != nil }) {
-            if let labels = route.template.match(parts: parts, query: query) { return (route.operation, labels) }
+        // Cheapest test first: the query's keys, then the path, then the headers.
+        for route in routesByMethod[method] ?? [] where route.requiredQuery.allSatisfy({ query[$0] != nil }) {
+            if let labels = route.template.match(parts: parts, query: query), route.requiredHeaders.allSatisfy(hasHeader) {
+                return (route.operation, labels)
+            }
         }
         return nil
     }
