@@ -5,7 +5,7 @@ package import NimbusStore
 /// The embedded store: one SQLite database in WAL mode, through GRDB.
 ///
 /// Writes go through GRDB's single writer connection; queries read committed data from
-/// the pool's readers, concurrently with writes. `synchronous=NORMAL` in WAL mode makes a
+/// read-only connections (`ReaderConnections`) on the calling thread, concurrently with writes. `synchronous=NORMAL` in WAL mode makes a
 /// committed transaction survive a crash of the process (not of the machine), which is
 /// the durability DESIGN.md promises for the embedded store; `syncCommitted()` flushes the
 /// log for writes that must also survive a power loss. The log is folded into the database by
@@ -14,6 +14,8 @@ package final class SQLiteStore: SQLStore {
     package let dialect = SQLDialect.sqlite
     package let location: String
     private let pool: DatabasePool
+    /// The connections queries read from.
+    private let readers: ReaderConnections
     /// Serialises transactions whose bodies suspend between statements.
     private let transactionGate = AsyncGate()
     /// Flushes the write-ahead log for `syncCommitted()`.
@@ -40,6 +42,7 @@ package final class SQLiteStore: SQLStore {
             throw StoreError(.cannotOpen, "cannot open SQLite database at \(path): \(error)")
         }
         location = path
+        readers = ReaderConnections(path: path)
         walSync = WALSync(databasePath: path)
     }
 
@@ -53,7 +56,7 @@ package final class SQLiteStore: SQLStore {
     /// Reads on the calling thread, like a transaction's statements: a lookup takes microseconds,
     /// less than the two thread switches of a hop to a reader's queue and back.
     package func query(_ statement: NimbusStore.SQL) async throws -> [SQLRow] {
-        try Self.onReader(pool) { db in try Self.rows(statement, in: db) }
+        try readers.read { db in try Self.rows(statement, in: db) }
     }
 
     /// Statements of a transaction run on the calling thread (GRDB's synchronous writer access):
@@ -91,6 +94,7 @@ package final class SQLiteStore: SQLStore {
 
     package func close() async throws {
         checkpointer.stop()
+        readers.close()
         try pool.close()
     }
 
@@ -98,13 +102,6 @@ package final class SQLiteStore: SQLStore {
     /// that GRDB's blocking overload is the one chosen).
     static func onWriter<T>(_ pool: DatabasePool, _ body: (GRDB.Database) throws -> T) throws -> T {
         try pool.writeWithoutTransaction(body)
-    }
-
-    /// A reader connection, synchronously on the calling thread, outside a transaction: a query is
-    /// one statement, which SQLite runs on one snapshot of the database by itself, so GRDB's
-    /// `BEGIN`…`COMMIT` around it would only cost two more statements.
-    static func onReader<T>(_ pool: DatabasePool, _ body: (GRDB.Database) throws -> T) throws -> T {
-        try pool.unsafeRead(body)
     }
 
     /// Runs a statement. A single statement is prepared once per connection and reused
