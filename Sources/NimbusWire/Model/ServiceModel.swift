@@ -44,8 +44,9 @@ package struct OperationModel: Sendable, Decodable {
 }
 
 /// A use of a shape: by a member, an operation's input or output, or a list/map element,
-/// with the serialization traits of that use.
-package struct ShapeReference: Sendable, Decodable {
+/// with the serialization traits of that use. A class, like `Shape`: the codecs walk members
+/// for every request, and a reference costs one retain where a copy of its fields cost a dozen.
+package final class ShapeReference: Sendable, Decodable {
     package let shape: String
     /// `uri`, `querystring`, `header`, `headers`, `statusCode`, or `nil` for the body.
     package let location: String?
@@ -71,8 +72,9 @@ package struct XMLNamespace: Sendable, Decodable {
     package let prefix: String?
 }
 
-/// A shape: a structure, list, map or scalar type.
-package struct Shape: Sendable, Decodable {
+/// A shape: a structure, list, map or scalar type. Immutable and shared (a class), so that
+/// looking one up for every member of every request does not copy seventeen fields.
+package final class Shape: Sendable, Decodable {
     package let type: ShapeType
     package let members: [String: ShapeReference]?
     package let required: [String]?
@@ -95,6 +97,27 @@ package struct Shape: Sendable, Decodable {
         package let code: String?
         package let httpStatusCode: Int?
         package let senderFault: Bool?
+    }
+
+    /// A copy of `shape` without its `required` list.
+    init(stripping shape: Shape) {
+        type = shape.type
+        members = shape.members
+        required = nil
+        payload = shape.payload
+        member = shape.member
+        key = shape.key
+        value = shape.value
+        flattened = shape.flattened
+        locationName = shape.locationName
+        xmlNamespace = shape.xmlNamespace
+        error = shape.error
+        exception = shape.exception
+        timestampFormat = shape.timestampFormat
+        streaming = shape.streaming
+        document = shape.document
+        min = shape.min
+        max = shape.max
     }
 }
 

@@ -10,36 +10,33 @@ struct RESTInputReader {
 
     func read(shape name: String) throws(WireError) -> WireValue {
         let shape = try model.shape(named: name)
+        let plan: RESTInputBindings
+        if let bound = routed.inputBindings { plan = bound } else { plan = try RESTInputBindings(shape: shape, model: model) }
         var result: [String: WireValue] = [:]
         let query = request.queryItems
-        var boundQueryNames = Set<String>()
-        for (_, reference) in shape.members ?? [:] where reference.location == "querystring" {
-            if let name = reference.locationName { boundQueryNames.insert(name) }
-        }
-        for (member, reference) in shape.members ?? [:] {
-            let memberShape = try model.shape(named: reference.shape)
-            let wireName = reference.locationName ?? member
-            let path = ShapeScalars.pathElement(member)
-            switch reference.location {
-            case "uri":
-                if let text = routed.uriLabels[wireName] {
-                    result[member] = try ShapeScalars.parse(text, shape: memberShape, format: reference.timestampFormat, path: path)
+        for binding in plan.bindings {
+            switch binding.source {
+            case .uri:
+                if let text = routed.uriLabels[binding.wireName] {
+                    result[binding.member] = try ShapeScalars.parse(
+                        text,
+                        shape: binding.shape,
+                        format: binding.reference.timestampFormat,
+                        path: binding.path
+                    )
                 }
-            case "querystring":
-                result[member] = try readQuery(query, name: wireName, shape: memberShape, reference: reference, bound: boundQueryNames, path: path)
-            case "header":
-                if let text = request.header(wireName) {
-                    result[member] = try readHeader(text, shape: memberShape, reference: reference, path: path)
+            case .query:
+                result[binding.member] = try readQuery(query, binding: binding, bound: plan.boundQueryNames)
+            case .header(let field):
+                if let text = request.header(field) {
+                    result[binding.member] = try readHeader(text, shape: binding.shape, reference: binding.reference, path: binding.path)
                 }
-            case "headers":
-                let prefix = wireName.lowercased()
+            case .headerPrefix(let prefix):
                 var entries: [String: WireValue] = [:]
                 for field in request.headers where field.name.canonicalName.hasPrefix(prefix) {
                     entries[String(field.name.canonicalName.dropFirst(prefix.count))] = .string(field.value)
                 }
-                if !entries.isEmpty { result[member] = .object(entries) }
-            default:
-                continue
+                if !entries.isEmpty { result[binding.member] = .object(entries) }
             }
         }
         if let payload = shape.payload, let reference = shape.members?[payload] {
@@ -80,12 +77,10 @@ struct RESTInputReader {
 
     private func readQuery(
         _ query: [(name: String, value: String)],
-        name: String,
-        shape: Shape,
-        reference: ShapeReference,
-        bound: Set<String>,
-        path: String
+        binding: RESTInputBindings.Binding,
+        bound: Set<String>
     ) throws(WireError) -> WireValue? {
+        let (name, shape, reference, path) = (binding.wireName, binding.shape, binding.reference, binding.path)
         switch shape.type {
         case .map:
             // A map bound to the query string takes every parameter no other member claims.
@@ -137,30 +132,5 @@ struct RESTInputReader {
         default:
             return try ShapeScalars.parse(text, shape: shape, format: reference.timestampFormat, path: path)
         }
-    }
-}
-
-extension Shape {
-    /// A copy of `shape` without its `required` list.
-    init(stripping shape: Shape) {
-        self.init(
-            type: shape.type,
-            members: shape.members,
-            required: nil,
-            payload: shape.payload,
-            member: shape.member,
-            key: shape.key,
-            value: shape.value,
-            flattened: shape.flattened,
-            locationName: shape.locationName,
-            xmlNamespace: shape.xmlNamespace,
-            error: shape.error,
-            exception: shape.exception,
-            timestampFormat: shape.timestampFormat,
-            streaming: shape.streaming,
-            document: shape.document,
-            min: shape.min,
-            max: shape.max
-        )
     }
 }

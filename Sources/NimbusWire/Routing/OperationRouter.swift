@@ -11,6 +11,8 @@ package struct RoutedOperation: Sendable {
     package let uriLabels: [String: String]
     /// For the query protocol: the parameters (form body, then URL query) already parsed while routing.
     package var queryParameters: [(name: String, value: String)]? = nil
+    /// For REST protocols: where the input's members come from, from the route table.
+    package var inputBindings: RESTInputBindings? = nil
 }
 
 /// A request that names no operation Nimbus knows, with the protocol its error should use.
@@ -175,7 +177,9 @@ package struct OperationRouter: Sendable {
         let path = service.name == "s3" ? S3Addressing.pathStyle(request) : request.path
         guard let match = table.match(method: request.method.rawValue, path: path, query: query, hasHeader: { request.header($0) != nil })
         else { return nil }
-        return try resolve(service, match.operation, wire, labels: match.labels)
+        var routed = try resolve(service, match.route.operation, wire, labels: match.labels)
+        routed?.inputBindings = match.route.input
+        return routed
     }
 }
 

@@ -104,17 +104,62 @@ package struct RouteTable: Sendable {
         /// Query parameters the input requires; they tell apart S3 `UploadPart`
         /// (`partNumber`, `uploadId`) from `PutObject`.
         package let requiredQuery: [String]
+        /// Where the input's members come from in the request; `nil` when the model is inconsistent
+        /// (decoding the input then reports it).
+        package let input: RESTInputBindings?
 
-        init(operation: String, deprecated: Bool, template: URITemplate, requiredHeaders: [String], requiredQuery: [String]) {
+        init(
+            operation: String,
+            deprecated: Bool,
+            template: URITemplate,
+            requiredHeaders: [String],
+            requiredQuery: [String],
+            input: RESTInputBindings?
+        ) {
             self.operation = operation
             self.deprecated = deprecated
             self.template = template
             self.requiredHeaders = requiredHeaders
             self.requiredQuery = requiredQuery
+            self.input = input
         }
     }
 
-    private let routesByMethod: [String: [Route]]
+    /// One method's routes, most specific first, indexed by a query parameter each needs.
+    private struct MethodRoutes: Sendable {
+        let ordered: [Route]
+        /// Positions in `ordered` of the routes that need no query parameter.
+        let unkeyed: [Int]
+        /// Positions of the routes that need the parameter (a fixed `?acl` or a required `uploadId`),
+        /// each route under one of its parameters: all of them must be present.
+        let byParameter: [String: [Int]]
+
+        init(_ ordered: [Route]) {
+            self.ordered = ordered
+            var unkeyed: [Int] = []
+            var byParameter: [String: [Int]] = [:]
+            for (position, route) in ordered.enumerated() {
+                if let parameter = route.template.queryLiterals.first?.name ?? route.requiredQuery.first {
+                    byParameter[parameter, default: []].append(position)
+                } else {
+                    unkeyed.append(position)
+                }
+            }
+            self.unkeyed = unkeyed
+            self.byParameter = byParameter
+        }
+
+        /// The routes a request with these query parameters may match, in order: S3's GET has
+        /// some forty routes, and a plain GetObject needs to look at the few without a parameter.
+        func candidates(for query: [String: String]) -> [Route] {
+            var positions = unkeyed
+            for name in query.keys { positions += byParameter[name] ?? [] }
+            if positions.count != unkeyed.count { positions.sort() }
+            return positions.map { ordered[$0] }
+        }
+    }
+
+    private let routesByMethod: [String: MethodRoutes]
 
     package init(model: ServiceModel) {
         var routes: [String: [Route]] = [:]
@@ -130,34 +175,37 @@ package struct RouteTable: Sendable {
                 deprecated: operation.deprecated ?? false,
                 template: URITemplate(operation.http.requestUri),
                 requiredHeaders: headers.sorted(),
-                requiredQuery: query.sorted()
+                requiredQuery: query.sorted(),
+                input: input.flatMap { try? RESTInputBindings(shape: $0, model: model) }
             )
             routes[operation.http.method, default: []].append(route)
         }
         // Most specific first; among equally specific routes the current operation before a
         // deprecated one sharing its route, then by name.
         routesByMethod = routes.mapValues { list in
-            list.sorted {
-                ($0.template.specificity, $0.requiredHeaders.count + $0.requiredQuery.count, $0.deprecated ? 0 : 1, $1.operation)
-                    > ($1.template.specificity, $1.requiredHeaders.count + $1.requiredQuery.count, $1.deprecated ? 0 : 1, $0.operation)
-            }
+            MethodRoutes(
+                list.sorted {
+                    ($0.template.specificity, $0.requiredHeaders.count + $0.requiredQuery.count, $0.deprecated ? 0 : 1, $1.operation)
+                        > ($1.template.specificity, $1.requiredHeaders.count + $1.requiredQuery.count, $1.deprecated ? 0 : 1, $0.operation)
+                }
+            )
         }
     }
 
-    /// The operation bound to `method` and `path`, and its URI labels.
+    /// The route bound to `method` and `path`, and its URI labels.
     package func match(
         method: String,
         path: String,
         query: [String: String],
         hasHeader: (String) -> Bool = { _ in false }
     )
-        -> (operation: String, labels: [String: String])?
+        -> (route: Route, labels: [String: String])?
     {
         let parts = URITemplate.parts(of: path)
         // Cheapest test first: the query's keys, then the path, then the headers.
-        for route in routesByMethod[method] ?? [] where route.requiredQuery.allSatisfy({ query[$0] != nil }) {
+        for route in routesByMethod[method]?.candidates(for: query) ?? [] where route.requiredQuery.allSatisfy({ query[$0] != nil }) {
             if let labels = route.template.match(parts: parts, query: query), route.requiredHeaders.allSatisfy(hasHeader) {
-                return (route.operation, labels)
+                return (route, labels)
             }
         }
         return nil
