@@ -15,6 +15,9 @@ struct Cgroup: Sendable {
     let directories: [String: String]
     /// Controller → the server's own directory, where the spawning thread returns.
     let homes: [String: String]
+    /// The memory controller's peak file (`memory.peak`, v1's `memory.max_usage_in_bytes`), open
+    /// once the directory exists.
+    private(set) var peakFile: CgroupCounter?
 
     /// The child's directories, one per hierarchy (a single one on v2).
     var hierarchies: [String] { Array(Set(directories.values)).sorted() }
@@ -33,12 +36,13 @@ struct Cgroup: Sendable {
             live += 1
         }
         let name = "child-\(counter.wrappingAdd(1, ordering: .relaxed).newValue)"
-        let cgroup = Cgroup(version: hierarchy.version, directories: parents.mapValues { "\($0)/\(name)" }, homes: hierarchy.ownDirectories)
+        var cgroup = Cgroup(version: hierarchy.version, directories: parents.mapValues { "\($0)/\(name)" }, homes: hierarchy.ownDirectories)
         do throws(SandboxError) {
             for directory in cgroup.hierarchies where mkdir(directory, 0o755) != 0 {
                 throw SandboxError(code: .cgroupCreate, path: directory, errno: errno)
             }
             try cgroup.apply(confinement)
+            cgroup.peakFile = cgroup.directories["memory"].flatMap { CgroupCounter(path: "\($0)/\(cgroup.peakFileName)") }
         } catch {
             try? cgroup.remove()
             throw error
@@ -125,9 +129,10 @@ struct Cgroup: Sendable {
 
     /// The kernel's record of the most memory the cgroup held, page cache included; `nil` without one (v2 before 5.19).
     var peakMemoryBytes: Int? {
-        guard let directory = directories["memory"] else { return nil }
-        return CgroupFile.integer("\(directory)/\(version == 1 ? "memory.max_usage_in_bytes" : "memory.peak")")
+        peakFile?.value
     }
+
+    private var peakFileName: String { version == 1 ? "memory.max_usage_in_bytes" : "memory.peak" }
 
     /// The memory the cgroup holds now (polled on v2 kernels that keep no peak).
     var currentMemoryBytes: Int? {

@@ -30,15 +30,20 @@ enum CgroupFile {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// A file holding one decimal number (`memory.peak`, `memory.failcnt`…), read with one
-    /// `read` into a stack buffer: these are on the path of every invocation's `REPORT` line.
+    /// A file holding one decimal number (`memory.failcnt`…), read with one `read` into a stack buffer.
     static func integer(_ path: String) -> Int? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { buffer -> Int? in
+        return integer(descriptor)
+    }
+
+    /// The decimal number at the start of the open file `descriptor`, read with one `pread` at
+    /// offset 0 (which reads a control file's current value again, however often it was read).
+    static func integer(_ descriptor: Int32) -> Int? {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { buffer -> Int? in
             var count = -1
-            repeat { count = Glibc.read(descriptor, buffer.baseAddress, buffer.count) } while count < 0 && errno == EINTR
+            repeat { count = pread(descriptor, buffer.baseAddress, buffer.count, 0) } while count < 0 && errno == EINTR
             guard count > 0 else { return nil }
             var value = 0
             var digits = 0
@@ -84,4 +89,21 @@ enum CgroupFile {
             usleep(1000)
         }
     }
+}
+
+/// A cgroup file holding one number, kept open for reading again: an invocation's `REPORT`
+/// line reads the peak memory, and opening and closing the file each time cost more than the read.
+final class CgroupCounter: Sendable {
+    private let descriptor: Int32
+
+    /// Opens `path`; `nil` when the kernel has no such file.
+    init?(path: String) {
+        descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+    }
+
+    /// The file's current value.
+    var value: Int? { CgroupFile.integer(descriptor) }
+
+    deinit { close(descriptor) }
 }
