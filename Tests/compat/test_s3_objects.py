@@ -4,6 +4,7 @@ import datetime
 import hashlib
 import http.client
 import uuid
+from xml.etree import ElementTree
 
 import pytest
 from botocore.exceptions import ClientError
@@ -208,3 +209,46 @@ def test_virtual_hosted_style(s3, endpoint, bucket):
     assert call("GET", "/v/key.txt") == (200, b"virtual")
     status, listing = call("GET", "/?list-type=2")
     assert status == 200 and b"<Key>v/key.txt</Key>" in listing
+
+
+def test_response_root_elements_are_named_as_aws(s3, bucket):
+    """SDKs that check a response's root element (Rust's does) find AWS's names and namespace."""
+    roots = {}
+
+    def capture(http_response, model, **_):
+        if http_response.content:
+            roots[model.name] = ElementTree.fromstring(http_response.content).tag
+
+    s3.meta.events.register("after-call.s3", capture)
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+    s3.list_buckets()
+    s3.list_objects(Bucket=bucket)
+    s3.list_objects_v2(Bucket=bucket)
+    s3.list_object_versions(Bucket=bucket)
+    s3.get_object_tagging(Bucket=bucket, Key="k")
+    s3.get_object_attributes(Bucket=bucket, Key="k", ObjectAttributes=["ETag"])
+    upload = s3.create_multipart_upload(Bucket=bucket, Key="m")["UploadId"]
+    part = s3.upload_part(Bucket=bucket, Key="m", UploadId=upload, PartNumber=1, Body=b"y")
+    s3.list_parts(Bucket=bucket, Key="m", UploadId=upload)
+    s3.list_multipart_uploads(Bucket=bucket)
+    s3.complete_multipart_upload(
+        Bucket=bucket, Key="m", UploadId=upload, MultipartUpload={"Parts": [{"ETag": part["ETag"], "PartNumber": 1}]}
+    )
+    s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": "k"}]})
+    namespace = "{http://s3.amazonaws.com/doc/2006-03-01/}"
+    assert roots == {
+        name: namespace + root
+        for name, root in {
+            "ListBuckets": "ListAllMyBucketsResult",
+            "ListObjects": "ListBucketResult",
+            "ListObjectsV2": "ListBucketResult",
+            "ListObjectVersions": "ListVersionsResult",
+            "GetObjectTagging": "Tagging",
+            "GetObjectAttributes": "GetObjectAttributesResponse",
+            "CreateMultipartUpload": "InitiateMultipartUploadResult",
+            "ListParts": "ListPartsResult",
+            "ListMultipartUploads": "ListMultipartUploadsResult",
+            "CompleteMultipartUpload": "CompleteMultipartUploadResult",
+            "DeleteObjects": "DeleteResult",
+        }.items()
+    }
