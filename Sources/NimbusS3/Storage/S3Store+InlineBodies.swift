@@ -32,7 +32,7 @@ extension S3Store {
             WHERE o.bucket = \(bucket) AND o.key = \(key)
             """
         )
-        guard let row = rows.first, let record = Self.decode(ObjectRecord.self, row.string("record")) else { return nil }
+        guard let row = rows.first, let record = ObjectRecord.stored(row.string("record")) else { return nil }
         return (record, row.bytes("bytes"))
     }
 

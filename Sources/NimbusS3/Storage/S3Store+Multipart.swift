@@ -89,7 +89,7 @@ extension S3Store {
             bucket: row.string("bucket") ?? "",
             key: row.string("key") ?? "",
             initiated: row.double("initiated") ?? 0,
-            headers: decode(ObjectHeaders.self, row.string("headers")) ?? ObjectHeaders()
+            headers: ObjectHeaders.stored(row.string("headers")) ?? ObjectHeaders()
         )
     }
 }

@@ -47,7 +47,7 @@ extension S3Store {
         case nil:
             record.versionID = nil
             let old = try await transaction.query("SELECT record FROM s3_objects WHERE bucket = \(record.bucket) AND key = \(record.key)")
-            replaced = Self.decode(ObjectRecord.self, old.first?.string("record"))?.blob
+            replaced = ObjectRecord.stored(old.first?.string("record"))?.blob
         case "Enabled":
             record.versionID = Self.newVersionID()
             replaced = nil
@@ -106,7 +106,7 @@ extension S3Store {
                     throw S3Errors.invalidArgument("Invalid version id specified", name: "versionId", value: versionID)
                 }
                 let old = try await transaction.query("SELECT record FROM s3_objects WHERE bucket = \(bucket) AND key = \(key)")
-                if let record = Self.decode(ObjectRecord.self, old.first?.string("record")) {
+                if let record = ObjectRecord.stored(old.first?.string("record")) {
                     try await transaction.execute("DELETE FROM s3_objects WHERE bucket = \(bucket) AND key = \(key)")
                     deletion.orphanedBlobs = [try await Self.release(record.blob, in: transaction)].compactMap { $0 }
                 }
@@ -167,8 +167,7 @@ extension S3Store {
             guard let bucketRow = try await transaction.query("SELECT region, notification, versioning FROM s3_buckets WHERE name = \(bucket)").first
             else { throw S3Errors.noSuchBucket(bucket) }
             let versioned = bucketRow.string("versioning") != nil
-            let current = Self.decode(
-                ObjectRecord.self,
+            let current = ObjectRecord.stored(
                 try await transaction.query("SELECT record FROM s3_objects WHERE bucket = \(bucket) AND key = \(key)").first?.string("record")
             )
             var record: ObjectRecord
@@ -176,7 +175,7 @@ extension S3Store {
                 let rows = try await transaction.query(
                     "SELECT record FROM s3_versions WHERE bucket = \(bucket) AND key = \(key) AND version_id = \(versionID)"
                 )
-                guard let found = Self.decode(ObjectRecord.self, rows.first?.string("record")) else { throw S3Errors.noSuchVersion(key, versionID) }
+                guard let found = ObjectRecord.stored(rows.first?.string("record")) else { throw S3Errors.noSuchVersion(key, versionID) }
                 guard found.deleteMarker != true else { throw S3Errors.methodNotAllowed(deleteMarker: found, method: nil) }
                 record = found
             } else {

@@ -49,7 +49,7 @@ extension S3Store {
             }
             if row.string("versioning") == nil {
                 for objectRow in try await transaction.query("SELECT record FROM s3_objects WHERE bucket = \(bucket)") {
-                    guard var record = Self.decode(ObjectRecord.self, objectRow.string("record")) else { continue }
+                    guard var record = ObjectRecord.stored(objectRow.string("record")) else { continue }
                     record.versionID = "null"
                     let text = try Self.encode(record)
                     try await transaction.execute("UPDATE s3_objects SET record = \(text) WHERE bucket = \(bucket) AND key = \(record.key)")
@@ -87,7 +87,7 @@ extension S3Store {
         let rows = try await transaction.query(
             "SELECT record FROM s3_versions WHERE bucket = \(bucket) AND key = \(key) AND version_id = \(versionID)"
         )
-        guard let record = decode(ObjectRecord.self, rows.first?.string("record")) else { return nil }
+        guard let record = ObjectRecord.stored(rows.first?.string("record")) else { return nil }
         try await transaction.execute("DELETE FROM s3_versions WHERE bucket = \(bucket) AND key = \(key) AND version_id = \(versionID)")
         return record
     }
@@ -97,7 +97,7 @@ extension S3Store {
         let rows = try await transaction.query(
             "SELECT record FROM s3_versions WHERE bucket = \(bucket) AND key = \(key) ORDER BY seq DESC LIMIT 1"
         )
-        if let text = rows.first?.string("record"), let record = decode(ObjectRecord.self, text), record.deleteMarker != true {
+        if let text = rows.first?.string("record"), let record = ObjectRecord.stored(text), record.deleteMarker != true {
             try await transaction.execute(
                 """
                 INSERT INTO s3_objects (bucket, key, record) VALUES (\(bucket), \(key), \(text))
@@ -114,7 +114,7 @@ extension S3Store {
         let rows = try await store.query(
             "SELECT record FROM s3_versions WHERE bucket = \(bucket) AND key = \(key) AND version_id = \(versionID)"
         )
-        return Self.decode(ObjectRecord.self, rows.first?.string("record"))
+        return ObjectRecord.stored(rows.first?.string("record"))
     }
 
     /// The key's newest version (a delete marker too), or `nil` when it has none.
@@ -122,7 +122,7 @@ extension S3Store {
         let rows = try await store.query(
             "SELECT record FROM s3_versions WHERE bucket = \(bucket) AND key = \(key) ORDER BY seq DESC LIMIT 1"
         )
-        return Self.decode(ObjectRecord.self, rows.first?.string("record"))
+        return ObjectRecord.stored(rows.first?.string("record"))
     }
 
     /// Up to `limit` versions of the bucket's keys starting with `prefix`, after `position`,
@@ -145,7 +145,7 @@ extension S3Store {
             "SELECT record, seq FROM s3_versions WHERE \(sql: .all(conditions)) ORDER BY key, seq DESC LIMIT \(limit)"
         )
         return rows.compactMap { row in
-            Self.decode(ObjectRecord.self, row.string("record")).map { VersionListing.Row(record: $0, seq: Int(row.int("seq") ?? 0)) }
+            ObjectRecord.stored(row.string("record")).map { VersionListing.Row(record: $0, seq: Int(row.int("seq") ?? 0)) }
         }
     }
 

@@ -142,7 +142,7 @@ struct S3Store: Sendable {
 
     func object(_ bucket: String, _ key: String) async throws -> ObjectRecord? {
         let rows = try await store.query("SELECT record FROM s3_objects WHERE bucket = \(bucket) AND key = \(key)")
-        return Self.decode(ObjectRecord.self, rows.first?.string("record"))
+        return ObjectRecord.stored(rows.first?.string("record"))
     }
 
     /// Up to `limit` objects of `bucket` whose keys start with `prefix` and sort after `after`.
@@ -161,6 +161,6 @@ struct S3Store: Sendable {
                 """
             )
         }
-        return rows.compactMap { Self.decode(ObjectRecord.self, $0.string("record")) }
+        return rows.compactMap { ObjectRecord.stored($0.string("record")) }
     }
 }
