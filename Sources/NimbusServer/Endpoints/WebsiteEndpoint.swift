@@ -17,6 +17,6 @@ struct WebsiteEndpoint: EdgeEndpoint {
     }
 
     private static func site(of request: EdgeRequest) -> (bucket: String, path: String)? {
-        WebsiteSettings.target(host: request.head.header("Host"), path: request.head.path)
+        WebsiteSettings.target(host: request.head.header(.hostHeader), path: request.head.path)
     }
 }

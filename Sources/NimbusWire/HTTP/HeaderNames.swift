@@ -8,4 +8,6 @@ extension HTTPField.Name {
     package static let xAmzDecodedContentLength = HTTPField.Name("X-Amz-Decoded-Content-Length")!
     package static let smithyProtocol = HTTPField.Name("smithy-protocol")!
     package static let contentMD5 = HTTPField.Name("Content-MD5")!
+    /// `Host` (HTTPTypes keeps its own `.host` for HTTP/2's `:authority`).
+    package static let hostHeader = HTTPField.Name("Host")!
 }

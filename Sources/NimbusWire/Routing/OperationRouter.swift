@@ -70,7 +70,7 @@ package struct OperationRouter: Sendable {
             if parameters.valid { routed.queryParameters = parameters.items }
             return routed
         }
-        let candidates = signingName.flatMap { bySigningName[$0] }?.filter { $0.protocols.contains(where: \.isREST) } ?? restServices
+        let candidates = restCandidates(for: request, signingName: signingName)
         for service in candidates {
             if let routed = try routeREST(service, request: request) { return routed }
         }
@@ -82,6 +82,14 @@ package struct OperationRouter: Sendable {
             ),
             protocol: candidates.first?.protocols.first { $0.isREST } ?? .restJson1
         )
+    }
+
+    /// The REST services that may serve `request`: the one its signature names, S3 when the host
+    /// names a bucket (`bucket.s3.localhost`), or else every REST service, S3 last.
+    private func restCandidates(for request: AWSRequest, signingName: String?) -> [ServiceDescriptor] {
+        if let signed = signingName.flatMap({ bySigningName[$0] }) { return signed.filter { $0.protocols.contains(where: \.isREST) } }
+        if let s3 = restServices.last, s3.name == "s3", S3Addressing.bucket(fromHost: request.header(.hostHeader)) != nil { return [s3] }
+        return restServices
     }
 
     private func resolve(
