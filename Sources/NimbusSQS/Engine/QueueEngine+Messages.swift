@@ -129,12 +129,20 @@ extension QueueEngine {
 
     /// Deletes the message a receipt handle names.
     func delete(_ handle: ReceiptHandle) throws(AWSError) -> (QueueState.Deletion, [MessageWrite]) {
-        guard var queue = queues.removeValue(forKey: handle.queue) else { throw AWSError.queueDoesNotExist }
-        defer { queues[handle.queue] = queue }
-        let outcome = queue.state.delete(sequence: handle.sequence, receipt: handle.receipt)
-        guard outcome == .deleted else { return (outcome, []) }
-        if queue.state.fifo { wake(handle.queue) }
-        return (outcome, [.remove([handle.sequence])])
+        let (outcomes, writes) = try delete([handle], queue: handle.queue)
+        return (outcomes[0], writes)
+    }
+
+    /// Deletes the messages that receipt handles of queue `id` name, in one step for a whole
+    /// DeleteMessageBatch: the outcome of each, in order, and the writes that make them durable.
+    func delete(_ handles: [ReceiptHandle], queue id: Int64) throws(AWSError) -> ([QueueState.Deletion], [MessageWrite]) {
+        guard var queue = queues.removeValue(forKey: id) else { throw AWSError.queueDoesNotExist }
+        defer { queues[id] = queue }
+        let outcomes = handles.map { queue.state.delete(sequence: $0.sequence, receipt: $0.receipt) }
+        let removed = zip(handles, outcomes).compactMap { handle, outcome in outcome == .deleted ? handle.sequence : nil }
+        guard !removed.isEmpty else { return (outcomes, []) }
+        if queue.state.fifo { wake(id) }
+        return (outcomes, [.remove(removed)])
     }
 
     /// Changes the visibility timeout of the in-flight message a receipt handle names.

@@ -18,19 +18,26 @@ extension SQSService {
     ) async throws -> SQSShapes.DeleteMessageBatchResult {
         try Self.checkBatch(input.entries.map(\.id), entryName: "DeleteMessageBatchRequestEntry")
         let queue = try await queue(url: input.queueUrl)
-        var writes: [MessageWrite] = []
-        var successful: [SQSShapes.DeleteMessageBatchResultEntry] = []
         var failed: [SQSShapes.BatchResultErrorEntry] = []
+        var valid: [(id: String, handle: ReceiptHandle)] = []
         for entry in input.entries {
             do {
-                writes += try await engine.delete(try handle(entry.receiptHandle, of: queue)).1
-                successful.append(.init(id: entry.id))
+                valid.append((entry.id, try handle(entry.receiptHandle, of: queue)))
             } catch {
                 failed.append(Self.failure(entry.id, error))
             }
         }
+        guard !valid.isEmpty else { return .init(failed: failed, successful: []) }
+        // One step in the engine for the whole batch: every deletion succeeds, or the queue is
+        // gone and each fails.
+        let writes: [MessageWrite]
+        do {
+            writes = try await engine.delete(valid.map(\.handle), queue: queue.id).1
+        } catch {
+            return .init(failed: failed + valid.map { Self.failure($0.id, error) }, successful: [])
+        }
         try await commit(writes)
-        return .init(failed: failed, successful: successful)
+        return .init(failed: failed, successful: valid.map { .init(id: $0.id) })
     }
 
     /// See https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ChangeMessageVisibility.html

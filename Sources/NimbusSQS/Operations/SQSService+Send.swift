@@ -76,10 +76,13 @@ extension SQSService {
         return .init(failed: failed, successful: successful)
     }
 
-    /// The id and sequence number a sender is told for each message.
+    /// The id and sequence a sender is told for each message.
     struct Enqueued: Sendable {
         var messageID: String
-        var sequenceNumber: String
+        var sequence: Int64
+
+        /// FIFO's `SequenceNumber` (formatted only for FIFO answers).
+        var sequenceNumber: String { QueuedMessage.sequenceNumber(sequence) }
     }
 
     /// Stores and publishes prepared messages: FIFO deduplication first, then one commit,
@@ -90,7 +93,7 @@ extension SQSService {
         guard queue.configuration.fifo else {
             try await commit([.insert(queue: queue.id, messages: messages, deduplication: [])])
             await engine.publish(messages, queue: queue.id)
-            return messages.map { Enqueued(messageID: $0.messageID, sequenceNumber: $0.sequenceNumber) }
+            return messages.map { Enqueued(messageID: $0.messageID, sequence: $0.sequence) }
         }
         let keys = prepared.map { $0.deduplicationKey ?? "" }
         let now = clock.now()
@@ -103,12 +106,9 @@ extension SQSService {
             case .accepted:
                 accepted.append(messages[index])
                 acceptedKeys.append(keys[index])
-                outcomes.append(Enqueued(messageID: messages[index].messageID, sequenceNumber: messages[index].sequenceNumber))
+                outcomes.append(Enqueued(messageID: messages[index].messageID, sequence: messages[index].sequence))
             case .duplicate(let original):
-                let padded = String(original.sequence)
-                outcomes.append(
-                    Enqueued(messageID: original.messageID, sequenceNumber: String(repeating: "0", count: max(0, 20 - padded.count)) + padded)
-                )
+                outcomes.append(Enqueued(messageID: original.messageID, sequence: original.sequence))
             }
         }
         guard !accepted.isEmpty else { return outcomes }

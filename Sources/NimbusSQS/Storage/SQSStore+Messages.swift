@@ -211,13 +211,18 @@ extension SQSStore {
         return result
     }
 
+    /// The system fields as a JSON object, keys in ascending order (written once per message).
     static func systemText(_ system: SystemFields) -> String {
-        var object: [String: JSONValue] = ["sender": .string(system.senderID)]
-        if let group = system.groupID { object["group"] = .string(group) }
-        if let id = system.deduplicationID { object["dedup"] = .string(id) }
-        if let trace = system.traceHeader { object["trace"] = .string(trace) }
-        if let source = system.deadLetterSourceArn { object["dlqSource"] = .string(source) }
-        return String(decoding: JSONWriter.encode(.object(object)), as: UTF8.self)
+        let fields: [(key: String, value: String?)] = [
+            ("dedup", system.deduplicationID),
+            ("dlqSource", system.deadLetterSourceArn),
+            ("group", system.groupID),
+            ("sender", system.senderID),
+            ("trace", system.traceHeader),
+        ]
+        var writer = JSONWriter()
+        writer.writeObject(strings: fields.compactMap { field in field.value.map { (field.key, $0) } })
+        return String(decoding: writer.bytes, as: UTF8.self)
     }
 
     static func system(_ text: String) -> SystemFields {

@@ -29,7 +29,7 @@ package struct JSONParser {
     }
 
     private mutating func skipWhitespace() {
-        while index < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[index]) { index += 1 }
+        while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 { index += 1 }
     }
 
     private mutating func parseValue(depth: Int) throws(WireError) -> JSONValue {
@@ -142,14 +142,16 @@ package struct JSONParser {
     private mutating func parseString() throws(WireError) -> String {
         index += 1
         let start = index
-        // Fast path: no escapes.
+        // Fast path: no escapes. ASCII text (every byte below 0x80) needs no UTF-8 validation.
+        var allBits: UInt8 = 0
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let slice = bytes[start..<index]
                 index += 1
-                return try validUTF8(slice)
+                return allBits < 0x80 ? String(decoding: slice, as: UTF8.self) : try validUTF8(slice)
             }
+            allBits |= byte
             if byte == UInt8(ascii: "\\") { break }
             guard byte >= 0x20 else { throw failure("control character in string") }
             index += 1

@@ -10,10 +10,10 @@ package enum ResponseEncoder {
             var response: AWSResponse
             switch routed.protocol {
             case .awsJson1_0, .awsJson1_1:
-                let json = try routed.operation.output.map { (output_) throws(WireError) in
+                let body = try routed.operation.output.map { (output_) throws(WireError) in
                     try JSONShapeCodec(model: routed.model).write(output, shape: output_.shape)
                 }
-                response = AWSResponse(body: JSONWriter.encode(json ?? .object([:])))
+                response = AWSResponse(body: body ?? Array("{}".utf8))
                 response.setHeader("Content-Type", routed.protocol == .awsJson1_0 ? "application/x-amz-json-1.0" : "application/x-amz-json-1.1")
             case .query:
                 response = try queryResponse(output, routed: routed, requestID: requestID)
@@ -121,7 +121,7 @@ struct RESTOutputWriter {
             try XMLShapeCodec(model: routed.model).write(value, name: rootName, shape: shape, reference: reference, into: &writer)
             return writer.bytes
         }
-        return JSONWriter.encode(try JSONShapeCodec(model: routed.model).write(value, shape: shape, reference: nil))
+        return try JSONShapeCodec(model: routed.model).write(value, shape: shape, reference: nil)
     }
 
     private func headerText(_ value: WireValue, shape: Shape, reference: ShapeReference) -> String {

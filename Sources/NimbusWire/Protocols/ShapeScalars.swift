@@ -74,6 +74,13 @@ enum ShapeScalars {
 
     /// `ParentMember` → `parentMember`, as AWS names members in validation messages.
     static func pathElement(_ member: String) -> String {
+        // Model member names are ASCII: lower-case the first byte without Unicode case mapping.
+        if let first = member.utf8.first, first < 0x80 {
+            guard (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(first) else { return member }
+            var bytes = Array(member.utf8)
+            bytes[0] = first + 0x20
+            return String(decoding: bytes, as: UTF8.self)
+        }
         guard let first = member.first else { return member }
         return first.lowercased() + member.dropFirst()
     }
@@ -83,9 +90,10 @@ enum ShapeScalars {
     }
 
     /// Throws for the first required member of `shape` that `members` lacks.
-    static func checkRequired(_ shape: Shape, _ members: [String: WireValue], path: String) throws(WireError) {
+    /// The path is built only when a member is missing.
+    static func checkRequired(_ shape: Shape, _ members: [String: WireValue], path: @autoclosure () -> String) throws(WireError) {
         for name in shape.required ?? [] where members[name] == nil {
-            throw missing(join(path, name))
+            throw missing(join(path(), name))
         }
     }
 }

@@ -104,7 +104,7 @@ extension Array: WireDecodable where Element: WireDecodable {
 }
 
 extension Array: WireEncodable where Element: WireEncodable {
-    package var wire: WireValue { .list(map(\.wire)) }
+    package var wire: WireValue { .list(map { $0.wire }) }
 }
 
 extension Dictionary: WireDecodable where Key == String, Value: WireDecodable {
@@ -119,7 +119,7 @@ extension Dictionary: WireDecodable where Key == String, Value: WireDecodable {
 }
 
 extension Dictionary: WireEncodable where Key == String, Value: WireEncodable {
-    package var wire: WireValue { .object(mapValues(\.wire)) }
+    package var wire: WireValue { .object(mapValues { $0.wire }) }
 }
 
 /// The members of a structure being decoded, for generated `init(wire:path:)`.
