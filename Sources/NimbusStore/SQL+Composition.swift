@@ -13,7 +13,7 @@ extension SQL.StringInterpolation {
 extension SQL {
     /// `parts` one after the other, with `separator` (text chosen by code) between them.
     package static func joined(_ parts: [SQL], separator: String) -> SQL {
-        var interpolation = SQL.StringInterpolation(literalCapacity: 0, interpolationCount: parts.count)
+        var interpolation = SQL.StringInterpolation(literalCapacity: 0, interpolationCount: parts.reduce(0) { $0 + $1.binds.count })
         for (index, part) in parts.enumerated() {
             if index > 0 { interpolation.appendInterpolation(raw: separator) }
             interpolation.appendInterpolation(sql: part)

@@ -22,6 +22,7 @@ package struct SQL: Sendable, Hashable, ExpressibleByStringInterpolation {
     /// The statement text with `placeholder(n)` (1-based) in place of each parameter.
     package func text(placeholder: (Int) -> String) -> String {
         var text = fragments[0]
+        text.reserveCapacity(fragments.reduce(0) { $0 + $1.utf8.count } + 4 * binds.count)
         for index in binds.indices {
             text += placeholder(index + 1) + fragments[index + 1]
         }
@@ -32,7 +33,11 @@ package struct SQL: Sendable, Hashable, ExpressibleByStringInterpolation {
         var fragments: [String] = [""]
         var binds: [SQLValue] = []
 
-        package init(literalCapacity: Int, interpolationCount: Int) {}
+        package init(literalCapacity: Int, interpolationCount: Int) {
+            // Reserved up front: an insert of a batch interpolates dozens of values.
+            fragments.reserveCapacity(interpolationCount + 1)
+            binds.reserveCapacity(interpolationCount)
+        }
 
         package mutating func appendLiteral(_ literal: String) {
             fragments[fragments.count - 1] += literal
