@@ -4,8 +4,9 @@ import Testing
 
 @testable import NimbusS3
 
-/// Records are written with `JSONEncoder` and read member by member (`ObjectRecord.stored`):
-/// every stored property must come back.
+/// Records are written and read member by member (`storedJSON`, `ObjectRecord.stored`): every
+/// stored property must come back, and records that earlier versions wrote with `JSONEncoder`
+/// must still read.
 @Suite struct StoredRecordTests {
     private let record = ObjectRecord(
         bucket: "b",
@@ -31,18 +32,28 @@ import Testing
         tags: [ObjectTag(key: "a", value: "1"), ObjectTag(key: "b", value: "")]
     )
 
-    @Test func everyPropertyRoundTrips() throws {
-        let text = try S3Store.encode(record)
-        #expect(ObjectRecord.stored(text) == record)
-        #expect(ObjectHeaders.stored(try S3Store.encode(record.headers)) == record.headers)
+    @Test func everyPropertyRoundTrips() {
+        #expect(ObjectRecord.stored(record.storedJSON) == record)
+        #expect(ObjectHeaders.stored(record.headers.storedJSON) == record.headers)
+    }
+
+    /// A record as the `Codable` encoding of earlier versions stored it.
+    @Test func recordsOfEarlierVersionsStillRead() throws {
+        let text =
+            #"{"bucket":"b","key":"k\/x","blob":"blobs\/1","size":3,"eTag":"\"e\"","lastModified":1795464635.5,"#
+            + #""headers":{"contentType":"text\/plain","metadata":{"a":"1"}},"checksums":{},"tags":[{"key":"t","value":"v"}]}"#
+        let read = try #require(ObjectRecord.stored(text))
+        #expect(read.key == "k/x" && read.blob == "blobs/1" && read.size == 3 && read.eTag == "\"e\"")
+        #expect(read.lastModified == 1_795_464_635.5 && read.headers.contentType == "text/plain" && read.headers.metadata == ["a": "1"])
+        #expect(read.tags == [ObjectTag(key: "t", value: "v")] && read.versionID == nil && read.deleteMarker == nil)
     }
 
     /// A property added to the record without being read back fails here: the sample sets every
     /// property, so the stored JSON has one member per property.
     @Test func theSampleSetsEveryProperty() throws {
-        let members = try #require(try JSONParser.parse(Array(S3Store.encode(record).utf8)).objectValue)
+        let members = try #require(try JSONParser.parse(Array(record.storedJSON.utf8)).objectValue)
         #expect(members.count == Mirror(reflecting: record).children.count)
-        let headerMembers = try #require(try JSONParser.parse(Array(S3Store.encode(record.headers).utf8)).objectValue)
+        let headerMembers = try #require(try JSONParser.parse(Array(record.headers.storedJSON.utf8)).objectValue)
         #expect(headerMembers.count == Mirror(reflecting: record.headers).children.count)
     }
 

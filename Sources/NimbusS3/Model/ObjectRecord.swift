@@ -1,6 +1,6 @@
-/// An object as stored: where its bytes are and what S3 returns about it. Written with
-/// `JSONEncoder`, read with `stored(_:)`.
-struct ObjectRecord: Sendable, Encodable, Hashable {
+/// An object as stored: where its bytes are and what S3 returns about it (stored as
+/// `storedJSON`, read with `stored(_:)`).
+struct ObjectRecord: Sendable, Hashable {
     var bucket: String
     var key: String
     /// Where the bytes are: a blob key, or the name of an inline body (`ObjectBody.isInline`).
@@ -33,7 +33,7 @@ package struct ObjectTag: Sendable, Codable, Hashable {
 }
 
 /// The representation headers and user metadata kept with an object.
-struct ObjectHeaders: Sendable, Encodable, Hashable {
+struct ObjectHeaders: Sendable, Hashable {
     var contentType: String?
     var contentEncoding: String?
     var contentDisposition: String?

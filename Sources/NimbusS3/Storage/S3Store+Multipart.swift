@@ -19,7 +19,7 @@ extension S3Store {
     }
 
     func createUpload(_ row: UploadRow) async throws {
-        let headers = try Self.encode(row.headers)
+        let headers = row.headers.storedJSON
         try await store.execute(
             """
             INSERT INTO s3_uploads (upload_id, bucket, key, initiated, headers)

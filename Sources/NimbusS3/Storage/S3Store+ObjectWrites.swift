@@ -59,7 +59,7 @@ extension S3Store {
             try await Self.insertVersion(record, in: transaction)
         }
         replaced = try await Self.release(replaced, in: transaction)
-        let text = try Self.encode(record)
+        let text = record.storedJSON
         try await transaction.execute(
             """
             INSERT INTO s3_objects (bucket, key, record) VALUES (\(record.bucket), \(record.key), \(text))
@@ -186,7 +186,7 @@ extension S3Store {
                 record = found
             }
             change(&record)
-            let text = try Self.encode(record)
+            let text = record.storedJSON
             if versioned {
                 try await transaction.execute(
                     """

@@ -51,7 +51,7 @@ extension S3Store {
                 for objectRow in try await transaction.query("SELECT record FROM s3_objects WHERE bucket = \(bucket)") {
                     guard var record = ObjectRecord.stored(objectRow.string("record")) else { continue }
                     record.versionID = "null"
-                    let text = try Self.encode(record)
+                    let text = record.storedJSON
                     try await transaction.execute("UPDATE s3_objects SET record = \(text) WHERE bucket = \(bucket) AND key = \(record.key)")
                     try await Self.insertVersion(record, in: transaction)
                 }
@@ -66,7 +66,7 @@ extension S3Store {
             "SELECT MAX(seq) AS last FROM s3_versions WHERE bucket = \(record.bucket) AND key = \(record.key)"
         )
         let seq = (rows.first?.int("last") ?? 0) + 1
-        let text = try encode(record)
+        let text = record.storedJSON
         try await transaction.execute(
             """
             INSERT INTO s3_versions (bucket, key, version_id, seq, record)
