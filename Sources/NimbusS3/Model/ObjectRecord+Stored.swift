@@ -22,13 +22,12 @@ extension ObjectRecord {
         members["versionID"] = versionID.map(JSONValue.string)
         members["deleteMarker"] = deleteMarker.map(JSONValue.bool)
         members["tags"] = tags.map(ObjectTag.json)
-        return String(decoding: JSONWriter.encode(.object(members)), as: UTF8.self)
+        return StoredJSON.text(members)
     }
 
     /// The record stored as `text`, or `nil` when there is none or it is not a record.
     static func stored(_ text: String?) -> ObjectRecord? {
-        guard let text, let members = (try? JSONParser.parse(text.utf8))?.objectValue else { return nil }
-        return ObjectRecord(members: members)
+        StoredJSON.members(text).flatMap(ObjectRecord.init(members:))
     }
 
     private init?(members: [String: JSONValue]) {
@@ -48,7 +47,7 @@ extension ObjectRecord {
 
 extension ObjectHeaders {
     /// The headers as stored (a multipart upload's), for `stored(_:)` to read back.
-    var storedJSON: String { String(decoding: JSONWriter.encode(.object(members)), as: UTF8.self) }
+    var storedJSON: String { StoredJSON.text(members) }
 
     fileprivate var members: [String: JSONValue] {
         var members: [String: JSONValue] = ["metadata": .object(metadata.mapValues(JSONValue.string))]
@@ -64,8 +63,7 @@ extension ObjectHeaders {
 
     /// The headers stored as `text` (a multipart upload's), or `nil`.
     static func stored(_ text: String?) -> ObjectHeaders? {
-        guard let text, let members = (try? JSONParser.parse(text.utf8))?.objectValue else { return nil }
-        return ObjectHeaders(members: members)
+        StoredJSON.members(text).map(ObjectHeaders.init(members:))
     }
 
     fileprivate init(members: [String: JSONValue]) {
@@ -93,5 +91,17 @@ extension ObjectTag {
             guard let key = element.objectValue?["key"]?.stringValue, let value = element.objectValue?["value"]?.stringValue else { return nil }
             return ObjectTag(key: key, value: value)
         }
+    }
+}
+
+/// The text of a stored JSON object, both ways.
+private enum StoredJSON {
+    static func text(_ members: [String: JSONValue]) -> String {
+        String(decoding: JSONWriter.encode(.object(members)), as: UTF8.self)
+    }
+
+    /// The object's members, or `nil` when `text` is missing or not a JSON object.
+    static func members(_ text: String?) -> [String: JSONValue]? {
+        text.flatMap { (try? JSONParser.parse($0.utf8))?.objectValue }
     }
 }
