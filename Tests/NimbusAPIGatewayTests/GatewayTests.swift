@@ -123,8 +123,10 @@ import Testing
     }
 
     @Test func integrationTimeoutAnswers503() async throws {
+        // The function answers long after the 100 ms timeout, so a 503 can only come from the deadline,
+        // however slowly a loaded host runs the timer.
         let functions = FakeFunctions { _, _ in
-            try await Task.sleep(nanoseconds: 2_000_000_000)
+            try await Task.sleep(for: .seconds(60))
             return DispatchReply(payload: Array("{}".utf8))
         }
         try await withGateway(functions: functions) { service in
@@ -139,11 +141,9 @@ import Testing
                 context: context()
             )
             _ = try await service.createStage(.init(apiId: apiId, autoDeploy: true, stageName: "$default"), context: context())
-            let started = ContinuousClock.now
             let response = await service.gateway.serve(GatewayRequest(method: "GET", path: "/x"), apiId: apiId)
             #expect(response.status == 503)
             #expect(response.text == #"{"message":"Service Unavailable"}"#)
-            #expect(ContinuousClock.now - started < .seconds(1.5))
         }
     }
 

@@ -61,13 +61,12 @@ import Glibc
             confinement: Confinement(useNamespaces: namespaces)
         )
         let (child, _) = try start(spec)
-        #expect(await eventually { sleepers(sleep).count == 2 })
-        let started = ContinuousClock.now
+        // The bounds are generous for a loaded host; the sleepers would outlive them by far if the kill missed them.
+        #expect(await eventually(within: .seconds(20)) { sleepers(sleep).count == 2 })
         let result = await child.exit(within: .milliseconds(100))
         #expect(result.timedOut)
         #expect(result.exit == .signalled(SIGKILL))
-        #expect(ContinuousClock.now - started < .seconds(5))
-        #expect(await eventually { sleepers(sleep).isEmpty })
+        #expect(await eventually(within: .seconds(20)) { sleepers(sleep).isEmpty })
     }
 
     @Test func missingExecutableIsATypedError() {
