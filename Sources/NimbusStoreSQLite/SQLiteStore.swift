@@ -29,15 +29,17 @@ package final class SQLiteStore: SQLStore {
         var configuration = GRDB.Configuration()
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Checkpointer.backstopPages)")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
         }
         configuration.busyMode = .timeout(10)
         // `transaction` spans several writer accesses (its body is async); the gate keeps them exclusive.
         configuration.allowsUnsafeTransactions = true
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
-            checkpointer = try Checkpointer(path: path)
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            let checkpointer = try Checkpointer(path: path)
+            try Self.onWriter(pool) { db in checkpointer.watch(db) }
+            self.pool = pool
+            self.checkpointer = checkpointer
         } catch {
             throw StoreError(.cannotOpen, "cannot open SQLite database at \(path): \(error)")
         }
@@ -50,7 +52,6 @@ package final class SQLiteStore: SQLStore {
         try await transactionGate.withLock {
             try await pool.write { db in try Self.run(statement, in: db) }
         }
-        checkpointer.committed()
     }
 
     /// Reads on the calling thread, like a transaction's statements: a lookup takes microseconds,
@@ -69,7 +70,6 @@ package final class SQLiteStore: SQLStore {
             do {
                 let result = try await body(SQLiteTransaction(pool: pool))
                 try Self.onWriter(pool) { db in try db.execute(sql: "COMMIT") }
-                checkpointer.committed()
                 return result
             } catch {
                 try? Self.onWriter(pool) { db in try db.execute(sql: "ROLLBACK") }
