@@ -14,6 +14,8 @@ package struct LambdaService: ServiceHandler, LambdaOperations {
     let functions: FunctionStore
     let blobs: any BlobStore
     let codeRoot: String
+    /// The digests unpacked under `codeRoot`.
+    let unpackedCode = UnpackedCode()
     let clock: any WallClock
     /// Runs invocations on the functions' instances.
     package let invoker: FunctionInvoker

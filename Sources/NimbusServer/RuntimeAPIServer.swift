@@ -18,7 +18,10 @@ package struct RuntimeAPIServer: RuntimeAPIListener {
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    // No pipelining assistance: a runtime waits for each answer before its next request,
+                    // and the assistant stopped and restarted reading around every parked `next` (two
+                    // `epoll_ctl` calls per invocation).
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withPipeliningAssistance: false, withErrorHandling: true)
                     try channel.pipeline.syncOperations.addHandler(RuntimeAPIHandler(session: session))
                 }
             }

@@ -159,6 +159,7 @@ extension LambdaService {
         }
         for digest in unused {
             try await blobs.delete(Self.codeBlobKey(digest: digest))
+            unpackedCode.remove(digest)
             CodePackage.remove(digest: digest, under: codeRoot)
         }
         return .init()

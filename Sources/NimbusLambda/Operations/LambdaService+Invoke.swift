@@ -78,13 +78,20 @@ extension LambdaService {
     }
 
     /// The function's unpacked code, unpacked again from its stored zip if the folder is gone.
+    /// The disk is looked at once per digest (`unpackedCode`): DeleteFunction, which removes
+    /// folders, forgets their digests.
     func codeDirectory(for record: FunctionStore.Record) async throws -> String {
-        let directory = "\(codeRoot)/\(record.codeDigest)"
-        if FileManager.default.fileExists(atPath: directory) { return directory }
-        guard let zip = try await blobs.get(Self.codeBlobKey(digest: record.codeDigest)) else {
-            throw AWSError(code: "ServiceException", status: 500, message: "The code of \(record.configuration.functionName ?? "") is missing")
+        let digest = record.codeDigest
+        let directory = "\(codeRoot)/\(digest)"
+        if unpackedCode.contains(digest) { return directory }
+        if !FileManager.default.fileExists(atPath: directory) {
+            guard let zip = try await blobs.get(Self.codeBlobKey(digest: digest)) else {
+                throw AWSError(code: "ServiceException", status: 500, message: "The code of \(record.configuration.functionName ?? "") is missing")
+            }
+            _ = try CodePackage(zip: zip).unpack(under: codeRoot)
         }
-        return try CodePackage(zip: zip).unpack(under: codeRoot)
+        unpackedCode.insert(digest)
+        return directory
     }
 }
 
