@@ -39,6 +39,11 @@ private func header(_ name: String, in response: RuntimeAPIResponse) -> String? 
         #expect(RuntimeAPIRoute(method: "POST", path: "/2018-06-01/runtime/invocation/next") == nil)
         #expect(RuntimeAPIRoute(method: "GET", path: "/2015-03-31/functions") == nil)
         #expect(RuntimeAPIRoute(method: "POST", path: "/2018-06-01/runtime/invocation//response") == nil)
+        #expect(RuntimeAPIRoute(method: "POST", path: "/2018-06-01/runtime/invocation/response") == nil)
+        #expect(RuntimeAPIRoute(method: "POST", path: "/2018-06-01/runtime/invocation/a/b/response") == nil)
+        #expect(RuntimeAPIRoute(method: "POST", path: "/2018-06-01/runtime/invocation/a%2Fb/response") == .response(requestID: "a/b"))
+        #expect(RuntimeAPIRoute(method: "POST", path: "/2018-06-01/runtime/invocation/abc/response?x=1") == .response(requestID: "abc"))
+        #expect(RuntimeAPIRoute(method: "GET", path: "/2018-06-01/runtime/invocation/abc/response") == nil)
     }
 
     @Test func firstNextMakesTheInstanceReadyAndReceivesTheEvent() async {

@@ -54,6 +54,8 @@ enum RuntimeAPIRoute: Equatable {
 
     private static let nextPath = prefix + "invocation/next"
     private static let initErrorPath = prefix + "init/error"
+    private static let invocationPrefix = prefix + "invocation/"
+    private static let responseSuffix = "/response"
 
     /// Reads the route from a method and path; `nil` for anything the Runtime API does not serve.
     init?(method: String, path: String) {
@@ -65,6 +67,14 @@ enum RuntimeAPIRoute: Equatable {
         if method == "POST", path == Self.initErrorPath {
             self = .initError
             return
+        }
+        // And posts a response after every event: a plain id between the two known parts.
+        if method == "POST", path.hasPrefix(Self.invocationPrefix), path.hasSuffix(Self.responseSuffix) {
+            let id = path.utf8.dropFirst(Self.invocationPrefix.utf8.count).dropLast(Self.responseSuffix.utf8.count)
+            if !id.isEmpty, !id.contains(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "%") }) {
+                self = .response(requestID: String(Substring(id)))
+                return
+            }
         }
         guard path.hasPrefix(Self.prefix) else { return nil }
         let rest = path.dropFirst(Self.prefix.count).split(separator: "?", maxSplits: 1).first ?? ""
