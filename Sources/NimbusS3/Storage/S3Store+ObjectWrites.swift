@@ -202,7 +202,7 @@ extension S3Store {
             if var event {
                 event.versionID = record.versionID
                 event.size = record.size
-                event.eTag = record.eTag.replacingOccurrences(of: "\"", with: "")
+                event.eTag = record.eTag.trimming("\"")
                 notified = try await Self.enqueueNotifications(event, bucketRow: bucketRow, ownerID: ownerID, now: event.time, in: transaction)
             }
             return Change(value: record, notified: notified, versionID: record.versionID)
