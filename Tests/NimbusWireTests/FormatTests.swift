@@ -27,6 +27,27 @@ import Testing
         #expect(throws: WireError.self) { try JSONParser.parse(deep) }
     }
 
+    @Test func readsAnObjectMemberByMember() throws {
+        var read: [String] = []
+        var nested: [String] = []
+        try JSONParser.readObject(Array(#" {"a":1, "b":{"c":"\u00e9","d":[true]},"a":"x"} "#.utf8)) { name, parser throws(WireError) in
+            if name == "b" {
+                try parser.readMembers { inner, parser throws(WireError) in nested.append("\(inner)=\(try parser.value())") }
+            } else {
+                read.append("\(name)=\(try parser.value())")
+            }
+        }
+        #expect(read == ["a=\(JSONValue.number("1"))", "a=\(JSONValue.string("x"))"])
+        #expect(nested == ["c=\(JSONValue.string("é"))", "d=\(JSONValue.array([.bool(true)]))"])
+    }
+
+    @Test(arguments: ["[1]", "{\"a\":1} x", "{\"a\":}", "{\"a\":1"])
+    func readingRejectsWhatIsNotOneObject(_ text: String) {
+        #expect(throws: WireError.self) {
+            try JSONParser.readObject(Array(text.utf8)) { _, parser throws(WireError) in _ = try parser.value() }
+        }
+    }
+
     @Test func writerRoundTrips() throws {
         let value: JSONValue = .object(["quote": .string("a\"b\\c\u{1}"), "list": .array([.number("1"), .bool(false), .null])])
         #expect(try JSONParser.parse(JSONWriter.encode(value)) == value)

@@ -49,7 +49,7 @@ package struct ByteRange: Hashable, Sendable {
 }
 
 extension StringProtocol {
-    /// The text without leading and trailing spaces.
+    /// The text without `character` at its start and end (an ETag's quotes).
     func trimming(_ character: Character) -> String {
         var text = Substring(self)
         while text.first == character { text.removeFirst() }

@@ -37,7 +37,7 @@ package struct ObjectEvent: Codable, Sendable, Hashable {
         self.bucket = bucket
         self.key = key
         self.size = size
-        self.eTag = eTag.map { $0.replacingOccurrences(of: "\"", with: "") }
+        self.eTag = eTag.map { $0.trimming("\"") }
         self.versionID = versionID
         self.sequencer = sequencer
         self.time = time

@@ -26,22 +26,67 @@ extension ObjectRecord {
     }
 
     /// The record stored as `text`, or `nil` when there is none or it is not a record.
+    ///
+    /// Read member by member from the text (an S3 GET reads one record per request); a member
+    /// of the wrong type counts as missing, as when the members were looked up in a parsed tree.
     static func stored(_ text: String?) -> ObjectRecord? {
-        StoredJSON.members(text).flatMap(ObjectRecord.init(members:))
+        guard let text else { return nil }
+        var reading = StoredMembers()
+        do {
+            try JSONParser.readObject(text.utf8) { name, parser throws(WireError) in try reading.read(name, from: &parser) }
+        } catch {
+            return nil
+        }
+        return reading.record
+    }
+}
+
+/// The members of a stored record as they are read.
+private struct StoredMembers {
+    var bucket: String?
+    var key: String?
+    var blob: String?
+    var size: Int?
+    var eTag: String?
+    var lastModified: Double?
+    var headers: ObjectHeaders?
+    var checksums: [String: String] = [:]
+    var partsCount: Int?
+    var versionID: String?
+    var deleteMarker: Bool?
+    var tags: [ObjectTag]?
+
+    mutating func read(_ name: String, from parser: inout JSONParser) throws(WireError) {
+        switch name {
+        case "headers":
+            var headers = ObjectHeaders()
+            try parser.readMembers { name, parser throws(WireError) in try headers.read(name, from: &parser) }
+            self.headers = headers
+        case "bucket": bucket = try parser.value().stringValue
+        case "key": key = try parser.value().stringValue
+        case "blob": blob = try parser.value().stringValue
+        case "size": size = try parser.value().intValue
+        case "eTag": eTag = try parser.value().stringValue
+        case "lastModified": lastModified = try parser.value().doubleValue
+        case "checksums": checksums = try parser.value().objectValue?.compactMapValues { $0.stringValue } ?? [:]
+        case "partsCount": partsCount = try parser.value().intValue
+        case "versionID": versionID = try parser.value().stringValue
+        case "deleteMarker": deleteMarker = try parser.value().boolValue
+        case "tags": tags = try parser.value().arrayValue.map(ObjectTag.list)
+        default: _ = try parser.value()
+        }
     }
 
-    private init?(members: [String: JSONValue]) {
-        guard let bucket = members["bucket"]?.stringValue, let key = members["key"]?.stringValue,
-            let blob = members["blob"]?.stringValue, let size = members["size"]?.intValue,
-            let eTag = members["eTag"]?.stringValue, let lastModified = members["lastModified"]?.doubleValue,
-            let headers = members["headers"]?.objectValue.flatMap(ObjectHeaders.init(members:))
-        else { return nil }
-        self.init(bucket: bucket, key: key, blob: blob, size: size, eTag: eTag, lastModified: lastModified, headers: headers)
-        checksums = members["checksums"]?.objectValue?.compactMapValues(\.stringValue) ?? [:]
-        partsCount = members["partsCount"]?.intValue
-        versionID = members["versionID"]?.stringValue
-        deleteMarker = members["deleteMarker"]?.boolValue
-        tags = members["tags"]?.arrayValue.map(ObjectTag.list)
+    /// The record, when every required member was read.
+    var record: ObjectRecord? {
+        guard let bucket, let key, let blob, let size, let eTag, let lastModified, let headers else { return nil }
+        var record = ObjectRecord(bucket: bucket, key: key, blob: blob, size: size, eTag: eTag, lastModified: lastModified, headers: headers)
+        record.checksums = checksums
+        record.partsCount = partsCount
+        record.versionID = versionID
+        record.deleteMarker = deleteMarker
+        record.tags = tags
+        return record
     }
 }
 
@@ -63,19 +108,30 @@ extension ObjectHeaders {
 
     /// The headers stored as `text` (a multipart upload's), or `nil`.
     static func stored(_ text: String?) -> ObjectHeaders? {
-        StoredJSON.members(text).map(ObjectHeaders.init(members:))
+        guard let text else { return nil }
+        var headers = ObjectHeaders()
+        do {
+            try JSONParser.readObject(text.utf8) { name, parser throws(WireError) in try headers.read(name, from: &parser) }
+        } catch {
+            return nil
+        }
+        return headers
     }
 
-    fileprivate init(members: [String: JSONValue]) {
-        self.init()
-        contentType = members["contentType"]?.stringValue
-        contentEncoding = members["contentEncoding"]?.stringValue
-        contentDisposition = members["contentDisposition"]?.stringValue
-        contentLanguage = members["contentLanguage"]?.stringValue
-        cacheControl = members["cacheControl"]?.stringValue
-        expires = members["expires"]?.stringValue
-        metadata = members["metadata"]?.objectValue?.compactMapValues(\.stringValue) ?? [:]
-        tags = members["tags"]?.arrayValue.map(ObjectTag.list)
+    /// Reads the stored member `name` from `parser`; members it does not know are skipped.
+    fileprivate mutating func read(_ name: String, from parser: inout JSONParser) throws(WireError) {
+        let value = try parser.value()
+        switch name {
+        case "contentType": contentType = value.stringValue
+        case "contentEncoding": contentEncoding = value.stringValue
+        case "contentDisposition": contentDisposition = value.stringValue
+        case "contentLanguage": contentLanguage = value.stringValue
+        case "cacheControl": cacheControl = value.stringValue
+        case "expires": expires = value.stringValue
+        case "metadata": metadata = value.objectValue?.compactMapValues { $0.stringValue } ?? [:]
+        case "tags": tags = value.arrayValue.map(ObjectTag.list)
+        default: break
+        }
     }
 }
 
@@ -94,14 +150,9 @@ extension ObjectTag {
     }
 }
 
-/// The text of a stored JSON object, both ways.
+/// The text of a stored JSON object.
 private enum StoredJSON {
     static func text(_ members: [String: JSONValue]) -> String {
         String(decoding: JSONWriter.encode(.object(members)), as: UTF8.self)
-    }
-
-    /// The object's members, or `nil` when `text` is missing or not a JSON object.
-    static func members(_ text: String?) -> [String: JSONValue]? {
-        text.flatMap { (try? JSONParser.parse($0.utf8))?.objectValue }
     }
 }

@@ -58,7 +58,8 @@ extension S3Service {
         )
         // A range carries no full-object checksum (S3 sends none for ranges).
         let checksums = input.checksumMode == "ENABLED" && input.range == nil
-        var output = try S3Shapes.GetObjectOutput(wire: ObjectView(record: record).wire(checksums: checksums), path: "")
+        var output = S3Shapes.GetObjectOutput()
+        ObjectView(record: record).fill(&output, checksums: checksums)
         switch conditions.evaluate(eTag: record.eTag, lastModified: record.lastModified) {
         case .preconditionFailed: throw S3Errors.preconditionFailed
         case .notModified:
@@ -98,7 +99,8 @@ extension S3Service {
         case .notModified: throw S3Errors.notModified
         case .proceed: break
         }
-        var output = try S3Shapes.HeadObjectOutput(wire: ObjectView(record: record).wire(checksums: input.checksumMode == "ENABLED"), path: "")
+        var output = S3Shapes.HeadObjectOutput()
+        ObjectView(record: record).fill(&output, checksums: input.checksumMode == "ENABLED")
         if case .range(let range) = ByteRange.resolve(input.range, size: record.size) {
             output.contentLength = Int64(range.count)
             output.contentRange = range.contentRange(size: record.size)

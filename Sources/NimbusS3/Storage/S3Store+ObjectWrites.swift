@@ -34,8 +34,13 @@ extension S3Store {
         ownerID: String,
         in transaction: any SQLTransaction
     ) async throws -> Change<String?> {
+        // The bucket and, in one statement, the key's current object (which an unversioned put replaces).
         let buckets = try await transaction.query(
-            "SELECT name, region, notification, versioning FROM s3_buckets WHERE name = \(record.bucket)"
+            """
+            SELECT b.name AS name, b.region AS region, b.notification AS notification, b.versioning AS versioning, o.record AS record
+            FROM s3_buckets b LEFT JOIN s3_objects o ON o.bucket = b.name AND o.key = \(record.key)
+            WHERE b.name = \(record.bucket)
+            """
         )
         guard let bucketRow = buckets.first else { throw S3Errors.noSuchBucket(record.bucket) }
         if ObjectBody.isInline(record.blob) {
@@ -46,8 +51,7 @@ extension S3Store {
         switch bucketRow.string("versioning") {
         case nil:
             record.versionID = nil
-            let old = try await transaction.query("SELECT record FROM s3_objects WHERE bucket = \(record.bucket) AND key = \(record.key)")
-            replaced = ObjectRecord.stored(old.first?.string("record"))?.blob
+            replaced = ObjectRecord.stored(bucketRow.string("record"))?.blob
         case "Enabled":
             record.versionID = Self.newVersionID()
             replaced = nil
@@ -202,7 +206,7 @@ extension S3Store {
             if var event {
                 event.versionID = record.versionID
                 event.size = record.size
-                event.eTag = record.eTag.replacingOccurrences(of: "\"", with: "")
+                event.eTag = record.eTag.trimming("\"")
                 notified = try await Self.enqueueNotifications(event, bucketRow: bucketRow, ownerID: ownerID, now: event.time, in: transaction)
             }
             return Change(value: record, notified: notified, versionID: record.versionID)

@@ -2,6 +2,10 @@
 ///
 /// Rejects invalid UTF-8, control characters in strings, trailing garbage and nesting
 /// deeper than `maximumDepth`, each with a message naming the byte offset.
+///
+/// `parse(_:)` builds the whole document as a `JSONValue`; `readObject(_:each:)` instead hands
+/// an object's members to the caller one by one, for a reader that knows what it expects
+/// and wants no intermediate tree.
 package struct JSONParser {
     /// The deepest nesting accepted; deeper documents are rejected rather than risk the stack.
     package static let maximumDepth = 256
@@ -18,6 +22,58 @@ package struct JSONParser {
         parser.skipWhitespace()
         guard parser.index == parser.bytes.count else { throw parser.failure("unexpected data after the JSON document") }
         return value
+    }
+
+    /// Reads the JSON object in `bytes` member by member: `each` gets every member's name and
+    /// must read its value with `value()` or `readMembers(_:)`. Members come in document order;
+    /// a repeated name comes again.
+    /// - Throws: `WireError(.malformedBody)` when `bytes` is not one JSON object, or what `each` throws.
+    package static func readObject(
+        _ bytes: some Collection<UInt8>,
+        each: (String, inout JSONParser) throws(WireError) -> Void
+    ) throws(WireError) {
+        var parser = JSONParser(bytes: Array(bytes))
+        parser.skipWhitespace()
+        try parser.readMembers(each)
+        parser.skipWhitespace()
+        guard parser.index == parser.bytes.count else { throw parser.failure("unexpected data after the JSON document") }
+    }
+
+    /// Reads the next value, which must be an object, member by member (see `readObject(_:each:)`).
+    /// - Throws: `WireError(.malformedBody)` when the value is not an object.
+    package mutating func readMembers(_ each: (String, inout JSONParser) throws(WireError) -> Void) throws(WireError) {
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { throw failure("expected an object") }
+        index += 1
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            return
+        }
+        while true {
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw failure("expected a member name") }
+            let key = try parseString()
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure("expected ':'") }
+            index += 1
+            skipWhitespace()
+            try each(key, &self)
+            skipWhitespace()
+            guard index < bytes.count else { throw failure("unexpected end of input") }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
+            guard bytes[index] == UInt8(ascii: "}") else { throw failure("expected ',' or '}'") }
+            index += 1
+            return
+        }
+    }
+
+    /// The next value, whole.
+    /// - Throws: `WireError(.malformedBody)` when it is not valid JSON.
+    package mutating func value() throws(WireError) -> JSONValue {
+        try parseValue(depth: 1)
     }
 
     private init(bytes: [UInt8]) {

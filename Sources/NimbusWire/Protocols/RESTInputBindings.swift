@@ -5,7 +5,9 @@ import HTTPTypes
 /// service's route table is built; `RESTInputReader` walks the result for every request
 /// instead of looking up every member's shape and header name again.
 package struct RESTInputBindings: Sendable {
-    struct Binding: Sendable {
+    /// A class, so that walking the bindings for every request retains one reference per
+    /// member instead of copying its shape and reference (GetObject binds some thirty).
+    final class Binding: Sendable {
         enum Source: Sendable {
             case uri
             case query
@@ -22,6 +24,15 @@ package struct RESTInputBindings: Sendable {
         let reference: ShapeReference
         /// The member's name in validation messages.
         let path: String
+
+        init(member: String, wireName: String, source: Source, shape: Shape, reference: ShapeReference, path: String) {
+            self.member = member
+            self.wireName = wireName
+            self.source = source
+            self.shape = shape
+            self.reference = reference
+            self.path = path
+        }
     }
 
     let bindings: [Binding]

@@ -69,8 +69,10 @@ struct RESTOutputWriter {
         let model = routed.model
         let shape = try model.shape(named: reference.shape)
         let members = output.objectValue ?? [:]
-        for (name, memberReference) in shape.members ?? [:] {
-            guard let value = members[name] else { continue }
+        let references = shape.members ?? [:]
+        // The output's members, usually a few, rather than the shape's (GetObject's has 43).
+        for (name, value) in members {
+            guard let memberReference = references[name] else { continue }
             switch memberReference.location {
             case "header":
                 let memberShape = try model.shape(named: memberReference.shape)
