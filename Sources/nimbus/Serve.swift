@@ -77,6 +77,7 @@ extension Nimbus {
         var asyncRetryBase: Double?
 
         func run() async throws {
+            LoggingSystem.bootstrap(ConsoleLogHandler.init(label:))
             let configuration: ServerConfiguration
             let platform: Platform
             do {
