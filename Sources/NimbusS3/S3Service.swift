@@ -90,7 +90,7 @@ package struct S3Service: ServiceHandler, S3Operations {
 
     /// A fresh blob key for an object or part.
     func newBlobKey() -> String {
-        Self.blobNamespace + "/" + UUID().uuidString.lowercased()
+        Self.blobNamespace + "/" + UniqueName.make()
     }
 
     /// The owner every bucket and object reports.

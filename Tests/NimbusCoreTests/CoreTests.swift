@@ -34,6 +34,18 @@ import Testing
         #expect(Array(id)[14] == "4")
         #expect(RequestID.make() != id)
     }
+
+    @Test func uniqueNamesShareTheRunsPrefixAndNeverRepeat() async {
+        let names = await withTaskGroup(of: [String].self) { group in
+            for _ in 0..<4 { group.addTask { (0..<1_000).map { _ in UniqueName.make() } } }
+            return await group.reduce(into: []) { $0 += $1 }
+        }
+        #expect(Set(names).count == names.count)
+        let parts = names.map { $0.split(separator: "-").map(String.init) }
+        #expect(parts.allSatisfy { $0.count == 2 && $0[0].count == 24 && $0[1].count == 16 })
+        #expect(Set(parts.map { $0[0] }).count == 1)
+        #expect(names.allSatisfy { $0.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) || $0 == 45 } })
+    }
 }
 
 @Suite struct DispatchTests {

@@ -1,4 +1,5 @@
 import Foundation
+import NimbusCore
 
 /// An object's bytes as an upload, a copy or a completed multipart upload produced them:
 /// committed to a blob (large), or held in memory to be stored inline with the object's row
@@ -23,7 +24,7 @@ enum ObjectBody: Sendable, Hashable {
 
     /// A fresh name for an inline body.
     static func newInlineName() -> String {
-        inlinePrefix + UUID().uuidString.lowercased()
+        inlinePrefix + UniqueName.make()
     }
 
     /// The name the object's record keeps.
