@@ -182,7 +182,7 @@ extension SNSService {
             try Self.validateFIFOIdentifier(group, member: "MessageGroupId")
         }
         var message = StoredMessage(
-            id: UUID().uuidString.lowercased(),
+            id: RequestID.make(),
             kind: .notification,
             topicARN: topic.arn,
             subject: draft.subject,
