@@ -50,8 +50,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "CSQLiteOptions",
+            linkerSettings: [.linkedLibrary("sqlite3")]
+        ),
+        .target(
             name: "NimbusStoreSQLite",
             dependencies: [
+                "CSQLiteOptions",
                 "NimbusCore",
                 "NimbusStore",
                 .product(name: "Crypto", package: "swift-crypto"),
