@@ -118,6 +118,8 @@ package struct JSONParser {
         index += count
     }
 
+    /// The same walk as `readMembers(_:)`, written out: built on it (a closure per member), every
+    /// awsJson request parsed slower (SendMessage at 32 connections: 19,300 → 16,500 msgs/s).
     private mutating func parseObject(depth: Int) throws(WireError) -> JSONValue {
         index += 1
         var members: [String: JSONValue] = [:]
