@@ -154,5 +154,29 @@ package struct WireObject {
         if let value { members[name] = value.wire }
     }
 
+    // The common scalars by their concrete types: called from a service's module, the generic
+    // `set` looked up `Optional`'s metadata and the conformance again for every member of a
+    // generated output (GetObject's has 43).
+
+    package mutating func set(_ name: String, _ value: String?) {
+        if let value { members[name] = value.wire }
+    }
+
+    package mutating func set(_ name: String, _ value: Int?) {
+        if let value { members[name] = value.wire }
+    }
+
+    package mutating func set(_ name: String, _ value: Int64?) {
+        if let value { members[name] = value.wire }
+    }
+
+    package mutating func set(_ name: String, _ value: Bool?) {
+        if let value { members[name] = value.wire }
+    }
+
+    package mutating func set(_ name: String, _ value: Date?) {
+        if let value { members[name] = value.wire }
+    }
+
     package var value: WireValue { .object(members) }
 }
