@@ -68,7 +68,9 @@ package final class GroupCommit<Request: Sendable, Outcome: Sendable>: Sendable 
         }
         let outcome: Result<[Outcome], any Error>
         do {
-            outcome = .success(try await write([request] + others.map(\.request)))
+            // A closure, not `\.request`: in this generic class a key path is built at run time
+            // on every call (1.5 % of an S3 PUT's profile).
+            outcome = .success(try await write([request] + others.map { $0.request }))
         } catch {
             outcome = .failure(error)
         }

@@ -37,6 +37,18 @@ import Testing
         #expect(ObjectHeaders.stored(record.headers.storedJSON) == record.headers)
     }
 
+    /// Written member by member in ascending key order: the same text as the whole tree written
+    /// at once (which sorts its keys), so equal records keep giving equal text.
+    @Test func theTextIsTheCanonicalOne() throws {
+        for text in [
+            record.storedJSON, record.headers.storedJSON,
+            ObjectRecord(bucket: "b", key: "k", blob: "x", size: 0, eTag: "e", lastModified: 1, headers: ObjectHeaders()).storedJSON,
+        ] {
+            let tree = try JSONParser.parse(Array(text.utf8))
+            #expect(String(decoding: JSONWriter.encode(tree), as: UTF8.self) == text)
+        }
+    }
+
     /// A record as the `Codable` encoding of earlier versions stored it.
     @Test func recordsOfEarlierVersionsStillRead() throws {
         let text =

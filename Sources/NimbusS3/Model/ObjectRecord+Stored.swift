@@ -8,21 +8,20 @@ import NimbusWire
 extension ObjectRecord {
     /// The record as stored, for `stored(_:)` to read back.
     var storedJSON: String {
-        var members: [String: JSONValue] = [
-            "bucket": .string(bucket),
-            "key": .string(key),
-            "blob": .string(blob),
-            "size": .number(String(size)),
-            "eTag": .string(eTag),
-            "lastModified": .number("\(lastModified)"),
-            "headers": .object(headers.members),
-            "checksums": .object(checksums.mapValues(JSONValue.string)),
-        ]
-        members["partsCount"] = partsCount.map { .number(String($0)) }
-        members["versionID"] = versionID.map(JSONValue.string)
-        members["deleteMarker"] = deleteMarker.map(JSONValue.bool)
-        members["tags"] = tags.map(ObjectTag.json)
-        return StoredJSON.text(members)
+        var object = StoredObjectWriter()
+        object.string("blob", blob)
+        object.string("bucket", bucket)
+        object.strings("checksums", checksums)
+        object.value("deleteMarker", deleteMarker.map(JSONValue.bool))
+        object.string("eTag", eTag)
+        object.member("headers") { headers.write(into: &$0) }
+        object.string("key", key)
+        object.number("lastModified", "\(lastModified)")
+        object.number("partsCount", partsCount.map { String($0) })
+        object.number("size", String(size))
+        object.value("tags", tags.map(ObjectTag.json))
+        object.string("versionID", versionID)
+        return object.text
     }
 
     /// The record stored as `text`, or `nil` when there is none or it is not a record.
@@ -92,18 +91,22 @@ private struct StoredMembers {
 
 extension ObjectHeaders {
     /// The headers as stored (a multipart upload's), for `stored(_:)` to read back.
-    var storedJSON: String { StoredJSON.text(members) }
+    var storedJSON: String {
+        var object = StoredObjectWriter()
+        write(into: &object)
+        return object.text
+    }
 
-    fileprivate var members: [String: JSONValue] {
-        var members: [String: JSONValue] = ["metadata": .object(metadata.mapValues(JSONValue.string))]
-        members["contentType"] = contentType.map(JSONValue.string)
-        members["contentEncoding"] = contentEncoding.map(JSONValue.string)
-        members["contentDisposition"] = contentDisposition.map(JSONValue.string)
-        members["contentLanguage"] = contentLanguage.map(JSONValue.string)
-        members["cacheControl"] = cacheControl.map(JSONValue.string)
-        members["expires"] = expires.map(JSONValue.string)
-        members["tags"] = tags.map(ObjectTag.json)
-        return members
+    /// Writes the headers' members (in ascending key order, as `StoredObjectWriter` needs).
+    fileprivate func write(into object: inout StoredObjectWriter) {
+        object.string("cacheControl", cacheControl)
+        object.string("contentDisposition", contentDisposition)
+        object.string("contentEncoding", contentEncoding)
+        object.string("contentLanguage", contentLanguage)
+        object.string("contentType", contentType)
+        object.string("expires", expires)
+        object.strings("metadata", metadata)
+        object.value("tags", tags.map(ObjectTag.json))
     }
 
     /// The headers stored as `text` (a multipart upload's), or `nil`.
@@ -150,9 +153,61 @@ extension ObjectTag {
     }
 }
 
-/// The text of a stored JSON object.
-private enum StoredJSON {
-    static func text(_ members: [String: JSONValue]) -> String {
-        String(decoding: JSONWriter.encode(.object(members)), as: UTF8.self)
+/// Writes a stored object member by member, without building a tree of values first (that
+/// was 1.9 % of an S3 PUT's profile). Members must come in ascending key order: the text is then
+/// the same as `JSONWriter` gives for the whole object (`StoredRecordTests` checks it). A `nil`
+/// value leaves its member out.
+private struct StoredObjectWriter {
+    private var writer = JSONWriter()
+    private var first = true
+
+    init() {
+        writer.openObject()
+    }
+
+    mutating func string(_ key: String, _ value: String?) {
+        guard let value else { return }
+        self.key(key)
+        writer.writeString(value)
+    }
+
+    /// A number member from its JSON text.
+    mutating func number(_ key: String, _ text: String?) {
+        value(key, text.map(JSONValue.number))
+    }
+
+    /// An object of strings, written even when empty.
+    mutating func strings(_ key: String, _ members: [String: String]) {
+        self.key(key)
+        writer.writeObject(strings: members.sorted { $0.key < $1.key })
+    }
+
+    mutating func value(_ key: String, _ value: JSONValue?) {
+        guard let value else { return }
+        self.key(key)
+        writer.write(value)
+    }
+
+    /// An object member whose members `body` writes.
+    mutating func member(_ key: String, _ body: (inout StoredObjectWriter) -> Void) {
+        self.key(key)
+        writer.openObject()
+        first = true
+        body(&self)
+        writer.closeObject()
+        first = false
+    }
+
+    /// The object's text; the writer is done.
+    var text: String {
+        mutating get {
+            writer.closeObject()
+            return String(decoding: writer.bytes, as: UTF8.self)
+        }
+    }
+
+    private mutating func key(_ key: String) {
+        writer.writeKey(key, first: first)
+        first = false
     }
 }
