@@ -40,6 +40,13 @@ final class ReaderConnections: Sendable {
         configuration.readonly = true
         configuration.busyMode = .timeout(10)
         configuration.label = "nimbus-reader"
+        // Up to 16 MiB of pages each instead of SQLite's 2 MiB: reads that find their pages here
+        // make no `pread` (1.4 per S3 GET of 1,000 objects of 4 KiB before). A write by another
+        // connection empties the cache at the next read (WAL mode), so only pages read since
+        // the last write are kept. Memory-mapped reads (`mmap_size`) also avoid the `pread`, but
+        // 4 KiB PUTs were slower with them in three alternated runs (each reader maps the file
+        // again as writes grow it).
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -16384") }
         return try DatabaseQueue(path: path, configuration: configuration)
     }
 }
