@@ -65,8 +65,11 @@ import Testing
         #expect(S3Addressing.bucket(fromHost: "localhost:4566") == nil)
         #expect(S3Addressing.bucket(fromHost: "[::1]:4566") == nil)
         #expect(S3Addressing.bucket(fromHost: nil) == nil)
-        let request = AWSRequest(method: .get, target: "/k/x", headers: [HTTPField.Name("Host")!: "b.s3.localhost"])
-        #expect(S3Addressing.pathStyle(request) == "/b/k/x")
+        var request = AWSRequest(method: .get, target: "/k/x", headers: [HTTPField.Name("Host")!: "b.s3.localhost"])
+        #expect(request.hostBucket == "b" && S3Addressing.pathStyle(request) == "/b/k/x")
+        // The bucket follows the headers when they change.
+        request.headers[HTTPField.Name("Host")!] = "localhost:4566"
+        #expect(request.hostBucket == nil && S3Addressing.pathStyle(request) == "/k/x")
     }
 
     @Test func hostNameSplitsAtTheFirstMarker() throws {

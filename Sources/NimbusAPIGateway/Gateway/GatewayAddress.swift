@@ -1,9 +1,10 @@
+import NimbusWire
+
 /// How a request names its API: by host (`<apiId>.execute-api.localhost[:port]`) or by the
 /// path form that always works from this machine, `/_aws/execute-api/<apiId>/…`.
 package enum GatewayAddress {
     /// The prefix of the path form, after which come the API id and the API's own path.
     package static let pathPrefix = "/_aws/execute-api/"
-    private static let hostSuffix = ".execute-api.localhost"
 
     /// The API id and the API's path (starting with `/`) of a request to `target` (path and
     /// query, as sent) with `Host` `host`; `nil` when the request is not for the gateway.
@@ -17,11 +18,10 @@ package enum GatewayAddress {
             if !remainder.hasPrefix("/") { remainder = "/" + remainder }
             return (apiId, remainder)
         }
-        guard let host else { return nil }
-        let name = host.split(separator: ":", maxSplits: 1).first.map { $0.lowercased() } ?? ""
-        guard name.hasSuffix(hostSuffix) else { return nil }
-        let apiId = String(name.dropLast(hostSuffix.count))
-        guard !apiId.isEmpty, !apiId.contains(".") else { return nil }
+        // Every request to the edge asks: a host of another name is turned down without a copy.
+        guard let (apiId, domain) = HostName.split(host, at: ".execute-api."),
+            !apiId.contains("."), Substring(domain).lowercased() == "localhost"
+        else { return nil }
         return (apiId, target)
     }
 }

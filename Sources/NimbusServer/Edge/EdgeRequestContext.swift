@@ -30,6 +30,7 @@ struct EdgeRequestContext: Hummingbird.RequestContext, RemoteAddressRequestConte
     /// `AWSRequest.unknownSourceIP` when there is no IP address (none, or a Unix socket).
     static func sourceIP(of address: SocketAddress?) -> String {
         guard let text = address?.ipAddress else { return AWSRequest.unknownSourceIP }
+        if case .v4 = address { return text }
         let mapped = "::ffff:"
         if text.count > mapped.count, text.prefix(mapped.count).lowercased() == mapped, text.contains(".") {
             return String(text.dropFirst(mapped.count))

@@ -12,7 +12,7 @@ enum StreamingEdge {
     /// SigV4 or SigV2) and virtual-hosted-style S3 requests.
     static func streams(_ request: AWSRequest) -> Bool {
         SigV4Scope.service(of: request) == "s3" || request.queryContains("AWSAccessKeyId=")
-            || S3Addressing.bucket(fromHost: request.header(.hostHeader)) != nil
+            || request.hostBucket != nil
     }
 
     /// The HTTP body as a `ByteStream` of its chunks, in arrival order.

@@ -7,7 +7,13 @@ package struct AWSRequest: Sendable {
     package var path: String
     /// The query string after `?`, still percent-encoded; empty when there is none.
     package var rawQuery: String
-    package var headers: HTTPFields
+    package var headers: HTTPFields {
+        didSet { hostBucket = S3Addressing.bucket(fromHost: header(.hostHeader)) }
+    }
+    /// The bucket a virtual-hosted-style S3 request names in its `Host` header
+    /// (`bucket.s3.localhost`), read once from the headers: the edge and the router ask for it
+    /// several times per request.
+    package private(set) var hostBucket: String?
     package var body: [UInt8]
     /// The body still arriving, when the edge streams it (S3 uploads); `body` is then empty.
     /// Authentication wraps it to decode `aws-chunked` framing and check signatures and
@@ -41,6 +47,7 @@ package struct AWSRequest: Sendable {
         if self.path.isEmpty { self.path = "/" }
         self.headers = headers
         self.body = body
+        hostBucket = S3Addressing.bucket(fromHost: header(.hostHeader))
     }
 
     /// The query parameters, percent-decoded, in the order sent.

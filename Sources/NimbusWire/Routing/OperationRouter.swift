@@ -88,7 +88,7 @@ package struct OperationRouter: Sendable {
     /// names a bucket (`bucket.s3.localhost`), or else every REST service, S3 last.
     private func restCandidates(for request: AWSRequest, signingName: String?) -> [ServiceDescriptor] {
         if let signed = signingName.flatMap({ bySigningName[$0] }) { return signed.filter { $0.protocols.contains(where: \.isREST) } }
-        if let s3 = restServices.last, s3.name == "s3", S3Addressing.bucket(fromHost: request.header(.hostHeader)) != nil { return [s3] }
+        if let s3 = restServices.last, s3.name == "s3", request.hostBucket != nil { return [s3] }
         return restServices
     }
 

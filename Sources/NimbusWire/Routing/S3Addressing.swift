@@ -10,7 +10,7 @@ package enum S3Addressing {
 
     /// The request's path in path style: `/bucket` prefixed when the host names the bucket.
     package static func pathStyle(_ request: AWSRequest) -> String {
-        guard let bucket = bucket(fromHost: request.header(.hostHeader)) else { return request.path }
+        guard let bucket = request.hostBucket else { return request.path }
         return request.path == "/" ? "/" + bucket : "/" + bucket + request.path
     }
 }
