@@ -75,9 +75,10 @@ let package = Package(
             dependencies: ["NimbusCore", "NimbusWire"],
             swiftSettings: swiftSettings
         ),
+        .target(name: "CThreadAffinity"),
         .target(
             name: "NimbusSandbox",
-            dependencies: ["NimbusCore"],
+            dependencies: ["CThreadAffinity", "NimbusCore"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -158,6 +159,7 @@ let package = Package(
                 "NimbusS3",
                 "NimbusSQS",
                 "NimbusSTS",
+                "NimbusSandbox",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

@@ -90,7 +90,9 @@ package final class ChildProcess: Sendable {
             descriptors[0] = -1
             let output = descriptors[1]
             let pid = try Cgroup.spawn(into: cgroup) { () throws(SandboxError) in
-                try Spawn.start(command, environment: environment, workingDirectory: spec.workingDirectory, output: output)
+                try CPUAffinity.spawn(on: confinement.cpus) { () throws(SandboxError) in
+                    try Spawn.start(command, environment: environment, workingDirectory: spec.workingDirectory, output: output)
+                }
             }
             close(descriptors[1])
             descriptors[1] = -1

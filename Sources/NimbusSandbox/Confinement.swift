@@ -8,6 +8,9 @@ package struct Confinement: Sendable, Hashable {
     package var memoryLimitBytes: Int?
     /// cgroup v1 `cpu.shares` semantics: 1,024 is one CPU's share under contention (mapped to `cpu.weight` on v2).
     package var cpuShares: Int?
+    /// The CPUs the child's processes may run on (inherited by everything it forks); `nil` for
+    /// all the server was started with.
+    package var cpus: [Int]?
     /// The number of processes and threads the tree may hold at once (`pids.max`); forks past it fail with `EAGAIN`.
     package var maxProcesses: Int?
     /// When set, a fresh directory (mode 0700) under this root becomes the child's `/tmp`, and is removed with the child.
@@ -26,6 +29,7 @@ package struct Confinement: Sendable, Hashable {
     package init(
         memoryLimitBytes: Int? = nil,
         cpuShares: Int? = nil,
+        cpus: [Int]? = nil,
         maxProcesses: Int? = nil,
         temporaryDirectoryRoot: String? = nil,
         temporaryDirectoryBytes: Int? = nil,
@@ -36,6 +40,7 @@ package struct Confinement: Sendable, Hashable {
     ) {
         self.memoryLimitBytes = memoryLimitBytes
         self.cpuShares = cpuShares
+        self.cpus = cpus
         self.maxProcesses = maxProcesses
         self.temporaryDirectoryRoot = temporaryDirectoryRoot
         self.temporaryDirectoryBytes = temporaryDirectoryBytes

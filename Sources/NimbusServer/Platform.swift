@@ -1,6 +1,7 @@
 import Foundation
 package import Hummingbird
 package import Logging
+import NIOPosix
 import NimbusAPIGateway
 package import NimbusCore
 package import NimbusLambda
@@ -177,6 +178,8 @@ package struct Platform: Sendable {
     /// Serves until SIGTERM or SIGINT, then stops accepting, lets in-flight requests finish
     /// within the grace period, and closes the store.
     package func run(logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        // The edge and the Runtime API listeners run on NIO's shared event loops.
+        await EventLoopPlacement.spread(.singleton)
         let group = ServiceGroup(
             configuration: {
                 var group = ServiceGroupConfiguration(

@@ -2,6 +2,7 @@ package import NIOCore
 import NIOHTTP1
 import NIOPosix
 package import NimbusLambda
+import NimbusSandbox
 
 /// The Runtime API's listeners: one port on 127.0.0.1 per instance, served on the server's
 /// event loops, so the port an instance is given is the only Runtime API it can reach.
@@ -13,7 +14,11 @@ package struct RuntimeAPIServer: RuntimeAPIListener {
     }
 
     package func open(for session: RuntimeSession) async throws -> any RuntimeAPIBinding {
-        let channel = try await ServerBootstrap(group: group)
+        // One event loop serves the listener and its connection, so that the instance can run on
+        // that loop's CPU (`EventLoopPlacement`) and invocations arriving there can prefer it.
+        let loop = group.next()
+        let cpus = try await loop.submit { CPUAffinity.ofCurrentThread() }.get()
+        let channel = try await ServerBootstrap(group: loop)
             .serverChannelOption(.backlog, value: 8)
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
@@ -27,11 +32,17 @@ package struct RuntimeAPIServer: RuntimeAPIListener {
             }
             .bind(host: "127.0.0.1", port: 0)
             .get()
-        return Binding(channel: channel)
+        return Binding(channel: channel, home: ObjectIdentifier(loop), cpus: cpus)
+    }
+
+    package func currentHome() -> ObjectIdentifier? {
+        MultiThreadedEventLoopGroup.currentEventLoop.map { ObjectIdentifier($0) }
     }
 
     private struct Binding: RuntimeAPIBinding {
         let channel: any Channel
+        let home: ObjectIdentifier
+        let cpus: [Int]
 
         var address: String { "127.0.0.1:\(channel.localAddress?.port ?? 0)" }
 

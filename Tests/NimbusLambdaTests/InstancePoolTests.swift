@@ -9,6 +9,8 @@ import Testing
 /// A Runtime API binding that listens nowhere: the pool never talks to it.
 private struct UnboundAPI: RuntimeAPIBinding {
     var address: String { "127.0.0.1:0" }
+    var home: ObjectIdentifier
+    var cpus: [Int] { [] }
     func close() async {}
 }
 
@@ -17,7 +19,10 @@ private struct DiscardingSink: LogSink {
 }
 
 /// An instance whose process is `sleep`: real enough to be stopped, never asked to run an event.
-private func instance(_ key: InstanceKey) throws -> Instance {
+/// Threads that serve Runtime API listeners, for `take(_:near:)`.
+private final class Home {}
+
+private func instance(_ key: InstanceKey, home: Home = Home()) throws -> Instance {
     let id = String(UInt64.random(in: 0...UInt64.max), radix: 16)
     let shipper = LogShipper(sink: DiscardingSink(), logger: .init(label: "test"))
     let child = try ChildProcess(ProcessSpec(executable: "/bin/sleep", arguments: ["30"], confinement: Confinement(useNamespaces: false))) { _ in }
@@ -28,7 +33,7 @@ private func instance(_ key: InstanceKey) throws -> Instance {
         memorySize: 128,
         child: child,
         session: RuntimeSession(),
-        binding: UnboundAPI(),
+        binding: UnboundAPI(home: ObjectIdentifier(home)),
         deadlines: DeadlineWatch(),
         spawned: .now
     )
@@ -56,6 +61,25 @@ private func instance(_ key: InstanceKey) throws -> Instance {
         #expect(await pool.take(v1).instance === first)
         #expect(await pool.counts == (live: 2, idle: 0))
         for instance in await pool.drain() { await instance.stop() }
+    }
+
+    /// An invocation prefers an idle instance served by the thread it arrived on, the most
+    /// recently used of those, and takes the most recently used of any other thread otherwise.
+    @Test func anInstanceOnTheCallersThreadComesFirst() async throws {
+        let pool = InstancePool()
+        let (here, there) = (Home(), Home())
+        _ = await pool.take(v1)
+        let near = try instance(v1, home: here)
+        let far = try instance(v1, home: there)
+        let farther = try instance(v1, home: there)
+        for instance in [near, far, farther] {
+            await pool.admit(instance)
+            #expect(await pool.release(instance))
+        }
+        #expect(await pool.take(v1, near: ObjectIdentifier(here)).instance === near)
+        #expect(await pool.take(v1, near: ObjectIdentifier(here)).instance === farther)
+        #expect(await pool.take(v1, near: nil).instance === far)
+        for instance in [near, far, farther] { await instance.stop() }
     }
 
     @Test func aNewConfigurationNeverRunsOnOldInstances() async throws {

@@ -153,6 +153,7 @@ extension LambdaServiceTests {
 private func unusedInvoker() -> FunctionInvoker {
     struct NoListener: RuntimeAPIListener {
         func open(for session: RuntimeSession) async throws -> any RuntimeAPIBinding { throw CancellationError() }
+        func currentHome() -> ObjectIdentifier? { nil }
     }
     struct NoSink: LogSink {
         func append(_ events: [NimbusCore.LogEvent], group: String, stream: String) async throws {}

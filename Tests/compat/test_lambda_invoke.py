@@ -386,6 +386,21 @@ def test_fork_bomb_is_contained(lam, deploy, endpoint):
     assert_ok(invoke(lam, other, {"action": "echo"}))
 
 
+def test_a_function_gets_the_cpus_its_memory_buys(lam, deploy):
+    # AWS gives a function CPU in proportion to its memory (1,769 MB = one vCPU): an instance of
+    # a small function runs on one of the server's CPUs, a large one on all of them.
+    server_cpus = sorted(os.sched_getaffinity(0))
+    small = invoke(lam, deploy(MemorySize=128), {"action": "cpus"})
+    assert_ok(small)
+    large = invoke(lam, deploy(MemorySize=3600), {"action": "cpus"})
+    assert_ok(large)
+    if len(server_cpus) == 1:
+        assert small.payload["cpus"] == large.payload["cpus"] == server_cpus
+    else:
+        assert len(small.payload["cpus"]) == 1 and set(small.payload["cpus"]) <= set(server_cpus), small.payload
+        assert large.payload["cpus"] == server_cpus, large.payload
+
+
 # ---------------------------------------------------------------- /tmp
 
 

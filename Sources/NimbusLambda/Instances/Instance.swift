@@ -162,6 +162,9 @@ final class Instance: Sendable {
         return line
     }
 
+    /// The thread that serves the instance's Runtime API (`RuntimeAPIBinding.home`).
+    var home: ObjectIdentifier { binding.home }
+
     /// Stops the process and its listener; waits until the process has ended.
     func stop() async {
         state.withLock { $0.stopped = true }

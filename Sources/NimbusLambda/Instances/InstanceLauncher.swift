@@ -94,6 +94,9 @@ final class InstanceLauncher: Sendable {
             confinement: Confinement(
                 memoryLimitBytes: memorySize * 1_048_576,
                 cpuShares: max(2, memorySize * 1024 / 1769),
+                // On the CPU of the thread that serves its Runtime API, as far as its memory's share
+                // of CPU fits there (AWS: 1,769 MB is one vCPU); a larger function runs anywhere.
+                cpus: memorySize <= 1769 * binding.cpus.count ? binding.cpus : nil,
                 maxProcesses: 1024,
                 temporaryDirectoryRoot: settings.temporaryRoot,
                 temporaryDirectoryBytes: Int(function.ephemeralStorage?.size ?? 512) * 1_048_576,

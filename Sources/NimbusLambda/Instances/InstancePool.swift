@@ -20,8 +20,13 @@ actor InstancePool {
 
     /// An idle instance of `key` to run an invocation on, or `nil` when a new one is needed;
     /// also the idle instances of the function's older configurations, which the caller stops.
-    func take(_ key: InstanceKey) -> (instance: Instance?, outdated: [Instance]) {
+    /// The most recently used instance served by `home` (the thread the invocation arrived on)
+    /// comes first, then the most recently used of the others.
+    func take(_ key: InstanceKey, near home: ObjectIdentifier? = nil) -> (instance: Instance?, outdated: [Instance]) {
         let outdated = use(key)
+        if let home, let position = idle[key]?.lastIndex(where: { $0.instance.home == home && $0.instance.isUsable }) {
+            return (idle[key]?.remove(at: position).instance, outdated)
+        }
         while let candidate = idle[key]?.popLast() {
             if candidate.instance.isUsable { return (candidate.instance, outdated) }
             live[candidate.instance.id] = nil

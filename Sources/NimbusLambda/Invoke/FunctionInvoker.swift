@@ -62,7 +62,7 @@ package final class FunctionInvoker: Sendable {
         captureTail: Bool
     ) async -> InvocationResult {
         let key = InstanceKey(functionName: function.functionName ?? "", version: function.version ?? "$LATEST", revision: function.revisionId ?? "")
-        var (warm, outdated) = await pool.take(key)
+        var (warm, outdated) = await pool.take(key, near: launcher.listener.currentHome())
         for instance in outdated { await instance.stop() }
         if warm == nil {
             // Wait for a launch slot; an instance another invocation released meanwhile will do.

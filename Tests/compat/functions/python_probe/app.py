@@ -137,6 +137,10 @@ def _log(event, context):
     return {"logged": True}
 
 
+def _cpus(event, context):
+    return {"cpus": sorted(os.sched_getaffinity(0))}
+
+
 def _boto3(event, context):
     import boto3  # the runtime provides boto3, as AWS's python runtimes do
 
@@ -169,6 +173,7 @@ ACTIONS = {
     "write_task_root": _write_task_root,
     "log": _log,
     "boto3": _boto3,
+    "cpus": _cpus,
 }
 
 
