@@ -11,7 +11,9 @@ private struct UnboundAPI: RuntimeAPIBinding {
     var address: String { "127.0.0.1:0" }
     var home: ObjectIdentifier
     var cpus: [Int] { [] }
-    func close() async {}
+    /// How long closing takes (a listener closes on its event loop, which may be busy).
+    var closing: Duration = .zero
+    func close() async { try? await Task.sleep(for: closing) }
 }
 
 private struct DiscardingSink: LogSink {
@@ -22,10 +24,16 @@ private struct DiscardingSink: LogSink {
 /// Threads that serve Runtime API listeners, for `take(_:near:)`.
 private final class Home {}
 
-private func instance(_ key: InstanceKey, home: Home = Home()) throws -> Instance {
+private func instance(
+    _ key: InstanceKey,
+    home: Home = Home(),
+    command: [String] = ["/bin/sleep", "30"],
+    closing: Duration = .zero
+) throws -> Instance {
     let id = String(UInt64.random(in: 0...UInt64.max), radix: 16)
     let shipper = LogShipper(sink: DiscardingSink(), logger: .init(label: "test"))
-    let child = try ChildProcess(ProcessSpec(executable: "/bin/sleep", arguments: ["30"], confinement: Confinement(useNamespaces: false))) { _ in }
+    let spec = ProcessSpec(executable: command[0], arguments: Array(command.dropFirst()), confinement: Confinement(useNamespaces: false))
+    let child = try ChildProcess(spec) { _ in }
     let instance = Instance(
         id: id,
         key: key,
@@ -33,7 +41,7 @@ private func instance(_ key: InstanceKey, home: Home = Home()) throws -> Instanc
         memorySize: 128,
         child: child,
         session: RuntimeSession(),
-        binding: UnboundAPI(home: ObjectIdentifier(home)),
+        binding: UnboundAPI(home: ObjectIdentifier(home), closing: closing),
         deadlines: DeadlineWatch(),
         spawned: .now
     )
@@ -80,6 +88,18 @@ private func instance(_ key: InstanceKey, home: Home = Home()) throws -> Instanc
         #expect(await pool.take(v1, near: ObjectIdentifier(here)).instance === farther)
         #expect(await pool.take(v1, near: nil).instance === far)
         for instance in [near, far, farther] { await instance.stop() }
+    }
+
+    /// An instance whose process ended is unusable by the time its runtime's session says so,
+    /// even while its listener is still closing: the pool must not take it back.
+    @Test func aDeadInstanceIsUnusableOnceItsSessionEnds() async throws {
+        let dying = try instance(v1, command: ["/bin/sh", "-c", "exit 3"], closing: .seconds(2))
+        #expect(await dying.initialize(within: .seconds(10)) == .ended)
+        #expect(!dying.isUsable)
+        let pool = InstancePool()
+        _ = await pool.take(v1)
+        await pool.admit(dying)
+        #expect(await !pool.release(dying))
     }
 
     @Test func aNewConfigurationNeverRunsOnOldInstances() async throws {

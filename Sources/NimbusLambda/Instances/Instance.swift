@@ -55,12 +55,14 @@ final class Instance: Sendable {
     var isInitialized: Bool { state.withLock { $0.initDuration != nil } }
 
     /// Watches the process: when it ends, the Runtime API stops answering and waiters are released.
+    /// The instance is unusable before the invocation it ran learns that it ended, so the pool
+    /// never takes it back (closing the listener waits for its event loop).
     func watch() {
         Task {
             _ = await child.exit()
+            state.withLock { $0.stopped = true }
             session.end()
             await binding.close()
-            state.withLock { $0.stopped = true }
         }
     }
 
