@@ -15,8 +15,10 @@ package struct RuntimeAPIServer: RuntimeAPIListener {
 
     package func open(for session: RuntimeSession) async throws -> any RuntimeAPIBinding {
         // One event loop serves the listener and its connection, so that the instance can run on
-        // that loop's CPU (`EventLoopPlacement`) and invocations arriving there can prefer it.
-        let loop = group.next()
+        // that loop's CPU (`EventLoopPlacement`) and invocations arriving there can prefer it: the
+        // loop of the invocation that launches the instance, so that a caller's later invocations
+        // on the same connection find it there; the next loop for launches from elsewhere.
+        let loop = currentLoop() ?? group.next()
         let cpus = try await loop.submit { CPUAffinity.ofCurrentThread() }.get()
         let channel = try await ServerBootstrap(group: loop)
             .serverChannelOption(.backlog, value: 8)
@@ -37,6 +39,12 @@ package struct RuntimeAPIServer: RuntimeAPIListener {
 
     package func currentHome() -> ObjectIdentifier? {
         MultiThreadedEventLoopGroup.currentEventLoop.map { ObjectIdentifier($0) }
+    }
+
+    /// The loop of `group` the caller runs on, if any.
+    private func currentLoop() -> (any EventLoop)? {
+        guard let current = MultiThreadedEventLoopGroup.currentEventLoop else { return nil }
+        return group.makeIterator().first { $0 === current }
     }
 
     private struct Binding: RuntimeAPIBinding {
