@@ -91,7 +91,9 @@ package final class ChildProcess: Sendable {
             let output = descriptors[1]
             let pid = try Cgroup.spawn(into: cgroup) { () throws(SandboxError) in
                 try CPUAffinity.spawn(on: confinement.cpus) { () throws(SandboxError) in
-                    try Spawn.start(command, environment: environment, workingDirectory: spec.workingDirectory, output: output)
+                    try BatchScheduling.spawn(confinement.batchScheduling) { () throws(SandboxError) in
+                        try Spawn.start(command, environment: environment, workingDirectory: spec.workingDirectory, output: output)
+                    }
                 }
             }
             close(descriptors[1])

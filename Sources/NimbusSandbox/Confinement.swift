@@ -11,6 +11,10 @@ package struct Confinement: Sendable, Hashable {
     /// The CPUs the child's processes may run on (inherited by everything it forks); `nil` for
     /// all the server was started with.
     package var cpus: [Int]?
+    /// Runs the child's processes under `SCHED_BATCH`: woken, they never preempt the thread running
+    /// on their CPU (a server thread that shares it finishes first), and get the same share of
+    /// CPU over time.
+    package var batchScheduling: Bool
     /// The number of processes and threads the tree may hold at once (`pids.max`); forks past it fail with `EAGAIN`.
     package var maxProcesses: Int?
     /// When set, a fresh directory (mode 0700) under this root becomes the child's `/tmp`, and is removed with the child.
@@ -30,6 +34,7 @@ package struct Confinement: Sendable, Hashable {
         memoryLimitBytes: Int? = nil,
         cpuShares: Int? = nil,
         cpus: [Int]? = nil,
+        batchScheduling: Bool = false,
         maxProcesses: Int? = nil,
         temporaryDirectoryRoot: String? = nil,
         temporaryDirectoryBytes: Int? = nil,
@@ -41,6 +46,7 @@ package struct Confinement: Sendable, Hashable {
         self.memoryLimitBytes = memoryLimitBytes
         self.cpuShares = cpuShares
         self.cpus = cpus
+        self.batchScheduling = batchScheduling
         self.maxProcesses = maxProcesses
         self.temporaryDirectoryRoot = temporaryDirectoryRoot
         self.temporaryDirectoryBytes = temporaryDirectoryBytes
