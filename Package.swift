@@ -75,10 +75,10 @@ let package = Package(
             dependencies: ["NimbusCore", "NimbusWire"],
             swiftSettings: swiftSettings
         ),
-        .target(name: "CThreadAffinity"),
+        .target(name: "CSandbox"),
         .target(
             name: "NimbusSandbox",
-            dependencies: ["CThreadAffinity", "NimbusCore"],
+            dependencies: ["CSandbox", "NimbusCore"],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -1,4 +1,4 @@
-import CThreadAffinity
+import CSandbox
 
 #if canImport(Glibc)
 import Glibc
@@ -24,19 +24,6 @@ package enum CPUAffinity {
     package static func restrictCurrentThread(to cpus: [Int]) -> Bool {
         let numbers = cpus.map { Int32(truncatingIfNeeded: $0) }
         return !numbers.isEmpty && nimbus_restrict_thread_cpus(numbers, Int32(numbers.count)) == 0
-    }
-
-    /// Runs `spawn` with the calling thread restricted to `cpus` (the server's when `nil`), so
-    /// that the child it forks starts there, then gives the thread its own CPUs back. The
-    /// calling thread may itself be kept on one CPU (an event loop), and a child inherits it;
-    /// an affinity set after `posix_spawn` returned would miss what the child forked meanwhile.
-    /// A restriction the kernel refuses (CPUs outside the server's cpuset) leaves the thread's.
-    static func spawn(on cpus: [Int]?, _ spawn: () throws(SandboxError) -> pid_t) throws(SandboxError) -> pid_t {
-        let own = ofCurrentThread()
-        let wanted = cpus ?? ofServer()
-        guard !own.isEmpty, !wanted.isEmpty, wanted != own, restrictCurrentThread(to: wanted) else { return try spawn() }
-        defer { restrictCurrentThread(to: own) }
-        return try spawn()
     }
 
     private static func read(_ query: (UnsafeMutablePointer<Int32>, Int32) -> Int32) -> [Int] {

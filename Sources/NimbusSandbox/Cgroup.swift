@@ -7,14 +7,12 @@ import Glibc
 
 /// A child's own cgroup, `<server's cgroup>/nimbus-<server pid>/child-<n>` in each writable controller.
 ///
-/// Limits are written before the child exists, and the child is born inside (see `spawn(into:_:)`). When the child ends, whatever is left in the cgroup is killed and the directory removed;
+/// Limits are written before the child exists, and the child enters it before its exec (see `attachFiles`). When the child ends, whatever is left in the cgroup is killed and the directory removed;
 /// `nimbus-<server pid>` is removed with the last child.
 struct Cgroup: Sendable {
     let version: Int
     /// Controller → the child's directory in that controller's hierarchy.
     let directories: [String: String]
-    /// Controller → the server's own directory, where the spawning thread returns.
-    let homes: [String: String]
     /// The memory controller's peak file (`memory.peak`, v1's `memory.max_usage_in_bytes`), open
     /// once the directory exists.
     private(set) var peakFile: CgroupCounter?
@@ -36,7 +34,7 @@ struct Cgroup: Sendable {
             live += 1
         }
         let name = "child-\(counter.wrappingAdd(1, ordering: .relaxed).newValue)"
-        var cgroup = Cgroup(version: hierarchy.version, directories: parents.mapValues { "\($0)/\(name)" }, homes: hierarchy.ownDirectories)
+        var cgroup = Cgroup(version: hierarchy.version, directories: parents.mapValues { "\($0)/\(name)" })
         do throws(SandboxError) {
             for directory in cgroup.hierarchies where mkdir(directory, 0o755) != 0 {
                 throw SandboxError(code: .cgroupCreate, path: directory, errno: errno)
@@ -91,40 +89,11 @@ struct Cgroup: Sendable {
         if result != 0 { throw SandboxError(code: .cgroupLimit, path: "\(directory)/\(file)", errno: result) }
     }
 
-    /// Runs `spawn` so that the child it starts is in `cgroup` from its first instruction (v1), or right after (v2).
-    ///
-    /// On v1 the spawning thread itself moves into the child's cgroup (writing `0` to `tasks` moves the caller
-    /// without the kernel's process-wide migration lock), forks the child there, and moves back. Moving the child
-    /// after `posix_spawn` returned is too late: the migration waits for an RCU grace period, during which the child
-    /// has exec'd and bubblewrap or a shell has already forked outside the limits. v2 cannot move a single thread, so
-    /// the child is moved right after `posix_spawn` and the window stays (docs/sandbox.md).
-    /// - Throws: `.cgroupAttach` naming the `tasks` or `cgroup.procs` file that refused; the child is then killed.
-    static func spawn(into cgroup: Cgroup?, _ spawn: () throws(SandboxError) -> pid_t) throws(SandboxError) -> pid_t {
-        guard let cgroup else { return try spawn() }
-        if cgroup.version == 1 {
-            var moved: [String] = []
-            defer {
-                for controller in moved { _ = CgroupFile.write("0", to: "\(cgroup.homes[controller] ?? "")/tasks") }
-            }
-            for (controller, directory) in cgroup.directories.sorted(by: { $0.key < $1.key }) {
-                let result = CgroupFile.write("0", to: "\(directory)/tasks")
-                guard result == 0 else { throw SandboxError(code: .cgroupAttach, path: "\(directory)/tasks", errno: result) }
-                moved.append(controller)
-            }
-            return try spawn()
-        }
-        let pid = try spawn()
-        for directory in cgroup.hierarchies {
-            let result = CgroupFile.write(String(pid), to: "\(directory)/cgroup.procs")
-            guard result == 0 else {
-                _ = kill(-pid, SIGKILL)
-                var status: Int32 = 0
-                while waitpid(pid, &status, 0) < 0, errno == EINTR {}
-                try? cgroup.killAll()
-                throw SandboxError(code: .cgroupAttach, path: "\(directory)/cgroup.procs", errno: result)
-            }
-        }
-        return pid
+    /// The files the child writes `0` to, in the spawned child before its exec, to enter this cgroup: `tasks` on v1
+    /// (which moves one thread without the kernel's process-wide migration lock), `cgroup.procs` on v2. So the child is
+    /// inside from its program's first instruction, and nothing it forks (bubblewrap, a shell) starts outside the limits.
+    var attachFiles: [String] {
+        hierarchies.map { "\($0)/\(version == 1 ? "tasks" : "cgroup.procs")" }
     }
 
     /// The kernel's record of the most memory the cgroup held, page cache included; `nil` without one (v2 before 5.19).

@@ -8,9 +8,9 @@ import Glibc
 /// A running confined child process.
 ///
 /// The jailer's steps, each in its own file: a private temporary directory (`TemporaryDirectory`), mount and pid
-/// namespaces (`Namespaces`, through bubblewrap), rlimits (`ResourceLimits`, through `prlimit`), an environment made
-/// only of the spec's (`Environment`), a clean descriptor table and its own session (`Spawn`), and a cgroup with
-/// memory, cpu and pids limits (`Cgroup`). What the host lacks is polled instead (`Watchdog`); `capabilities` says
+/// namespaces (`Namespaces`, through bubblewrap), an environment made only of the spec's (`Environment`), a cgroup
+/// with memory, cpu and pids limits (`Cgroup`), and, set up in the child between its fork and its exec (`Spawn`):
+/// its cgroups, rlimits (`ResourceLimits`), CPUs, scheduling policy, a clean descriptor table and its own session. What the host lacks is polled instead (`Watchdog`); `capabilities` says
 /// which mechanisms this host offers. Its stdout and stderr are merged and delivered line by line (`OutputReader`).
 ///
 /// When the child ends, or is killed, everything left of its tree is killed, its cgroup and temporary directory are
@@ -81,21 +81,24 @@ package final class ChildProcess: Sendable {
                 command = wrapped
                 namespaced = true
             }
-            command = spec.limits.wrapping(command)
             let environment = Environment.entries(spec.environment, privateTemporaryDirectory: namespaced ? nil : temporary?.path)
             cgroup = try Cgroup.create(for: confinement)
             let failure = Spawn.pipe(&descriptors, flags: O_CLOEXEC)
             guard failure == 0 else { throw SandboxError(code: .pipe, path: spec.executable, errno: failure) }
             let reader = try OutputReader(descriptors[0], output: output)
             descriptors[0] = -1
-            let output = descriptors[1]
-            let pid = try Cgroup.spawn(into: cgroup) { () throws(SandboxError) in
-                try CPUAffinity.spawn(on: confinement.cpus) { () throws(SandboxError) in
-                    try BatchScheduling.spawn(confinement.batchScheduling) { () throws(SandboxError) in
-                        try Spawn.start(command, environment: environment, workingDirectory: spec.workingDirectory, output: output)
-                    }
-                }
-            }
+            let launch = Launch(
+                command: command,
+                environment: environment,
+                workingDirectory: spec.workingDirectory,
+                output: descriptors[1],
+                limits: spec.limits,
+                // Not the spawning thread's: that may be an event loop kept on one CPU.
+                cpus: confinement.cpus ?? CPUAffinity.ofServer(),
+                batchScheduling: confinement.batchScheduling,
+                cgroupFiles: cgroup?.attachFiles ?? []
+            )
+            let pid = try Spawn.start(launch)
             close(descriptors[1])
             descriptors[1] = -1
             started = (pid, reader, namespaced)

@@ -1,48 +1,91 @@
+import CSandbox
 import Foundation
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// `posix_spawn` with the descriptors and signal state a confined child starts from.
-///
-/// The child gets its own session (so its own process group and no controlling terminal), `/dev/null` as stdin, the
-/// output pipe as stdout and stderr, and no other descriptor: everything from 3 up is closed between fork and exec,
-/// so a server descriptor that lacks `O_CLOEXEC` never leaks into a function.
-enum Spawn {
-    /// Starts `command` (`command[0]` is an absolute path) and returns its pid.
-    /// - Throws: `.spawn` naming the working directory when glibc lacks `addchdir_np`, or the program when spawning fails.
-    static func start(_ command: [String], environment: [String], workingDirectory: String, output: Int32) throws(SandboxError) -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, output, 1)
-        posix_spawn_file_actions_adddup2(&actions, output, 2)
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        if let addCloseFrom { _ = addCloseFrom(&actions, 3) }
-        guard let addChdir, addChdir(&actions, workingDirectory) == 0 else {
-            throw SandboxError(code: .spawn, path: workingDirectory, errno: ENOSYS)
-        }
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var defaults = sigset_t()
-        sigfillset(&defaults)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setflags(&attributes, Int16(setSession | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+/// How a child starts: what `nimbus_spawn` sets up between its fork and its exec.
+struct Launch {
+    /// The program (`command[0]`, an absolute path) and its arguments.
+    var command: [String]
+    /// `NAME=value` entries: the child's whole environment.
+    var environment: [String]
+    var workingDirectory: String
+    /// The child's stdout and stderr.
+    var output: Int32
+    /// `nil` keeps the server's.
+    var limits: ResourceLimits?
+    /// Empty keeps the spawning thread's.
+    var cpus: [Int] = []
+    var batchScheduling = false
+    /// The cgroup files (`tasks` on v1, `cgroup.procs` on v2) the child writes itself into before it execs.
+    var cgroupFiles: [String] = []
+}
 
-        let argv = command.map { strdup($0) } + [nil]
-        let envp = environment.map { strdup($0) } + [nil]
+/// Starts confined children through the C target's `nimbus_spawn`: a `vfork`-style clone in which the child, before
+/// its exec, enters its cgroups, takes default signal dispositions, its own session (so its own process group and no
+/// controlling terminal), its CPUs and scheduling policy, `/dev/null` as stdin, the output pipe as stdout and stderr
+/// and no other descriptor (so a server descriptor that lacks `O_CLOEXEC` never leaks into a function), its working
+/// directory and its rlimits. Nothing of it touches the spawning thread, and no helper program is exec'd on the way.
+enum Spawn {
+    /// Starts `launch` and returns the child's pid.
+    /// - Throws: `.cgroupAttach` naming the cgroup file that refused the child, or `.spawn` naming the working
+    ///   directory or the program for the step that failed.
+    static func start(_ launch: Launch) throws(SandboxError) -> pid_t {
+        var cgroupDescriptors: [Int32] = []
         defer {
-            for pointer in argv + envp { free(pointer) }
+            for descriptor in cgroupDescriptors { close(descriptor) }
         }
+        for file in launch.cgroupFiles {
+            let descriptor = open(file, O_WRONLY | O_CLOEXEC)
+            guard descriptor >= 0 else { throw SandboxError(code: .cgroupAttach, path: file, errno: errno) }
+            cgroupDescriptors.append(descriptor)
+        }
+        let arguments = launch.command.map { strdup($0) } + [nil]
+        let environment = launch.environment.map { strdup($0) } + [nil]
+        defer {
+            for pointer in arguments + environment { free(pointer) }
+        }
+        let cpus = launch.cpus.map { Int32(truncatingIfNeeded: $0) }
         var child: pid_t = 0
-        let result = posix_spawn(&child, command[0], &actions, &attributes, argv, envp)
-        guard result == 0 else { throw SandboxError(code: .spawn, path: command[0], errno: result) }
-        return child
+        var failure = nimbus_spawn_failure()
+        let result = arguments.withUnsafeBufferPointer { arguments in
+            environment.withUnsafeBufferPointer { environment in
+                cpus.withUnsafeBufferPointer { cpus in
+                    cgroupDescriptors.withUnsafeBufferPointer { cgroupFiles in
+                        launch.workingDirectory.withCString { workingDirectory in
+                            var request = nimbus_spawn_request(
+                                path: arguments[0],
+                                arguments: arguments.baseAddress,
+                                environment: environment.baseAddress,
+                                working_directory: workingDirectory,
+                                output: launch.output,
+                                open_files: launch.limits.map { $0.openFiles } ?? -1,
+                                processes: launch.limits.map { $0.processes } ?? -1,
+                                cpus: cpus.baseAddress,
+                                cpu_count: Int32(cpus.count),
+                                batch_scheduling: launch.batchScheduling ? 1 : 0,
+                                cgroup_files: cgroupFiles.baseAddress,
+                                cgroup_file_count: Int32(cgroupFiles.count)
+                            )
+                            return nimbus_spawn(&request, &child, &failure)
+                        }
+                    }
+                }
+            }
+        }
+        guard result != 0 else { return child }
+        switch Int(failure.step) {
+        case Int(NIMBUS_SPAWN_CGROUP.rawValue):
+            let index = Int(failure.index)
+            let file = launch.cgroupFiles.indices.contains(index) ? launch.cgroupFiles[index] : ""
+            throw SandboxError(code: .cgroupAttach, path: file, errno: failure.error)
+        case Int(NIMBUS_SPAWN_DIRECTORY.rawValue):
+            throw SandboxError(code: .spawn, path: launch.workingDirectory, errno: failure.error)
+        default:
+            throw SandboxError(code: .spawn, path: launch.command[0], errno: failure.error)
+        }
     }
 
     /// Runs a short helper command to completion and returns its exit status and merged output (for probes).
@@ -51,7 +94,7 @@ enum Spawn {
         guard pipe(&descriptors, flags: O_CLOEXEC) == 0 else { return nil }
         let child: pid_t
         do {
-            child = try start(command, environment: ["PATH=/usr/bin:/bin"], workingDirectory: "/", output: descriptors[1])
+            child = try start(Launch(command: command, environment: ["PATH=/usr/bin:/bin"], workingDirectory: "/", output: descriptors[1]))
         } catch {
             close(descriptors[0])
             close(descriptors[1])
@@ -72,17 +115,8 @@ enum Spawn {
         return (status, String(decoding: bytes, as: UTF8.self))
     }
 
-    /// `POSIX_SPAWN_SETSID` (glibc 2.26+), which Swift's Glibc module does not export: `setsid()` in the child.
-    private static let setSession: Int32 = 0x80
-
-    private typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
-    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
     private typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32
 
-    /// glibc's `posix_spawn_file_actions_addchdir_np` (2.29+): the child changes directory between fork and exec.
-    private static let addChdir: AddChdir? = symbol("posix_spawn_file_actions_addchdir_np")
-    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+): the child closes every descriptor from a number up.
-    private static let addCloseFrom: AddCloseFrom? = symbol("posix_spawn_file_actions_addclosefrom_np")
     /// `pipe2`, which Swift's Glibc module does not export (it needs `_GNU_SOURCE`).
     private static let pipe2: Pipe2? = symbol("pipe2")
 

@@ -75,6 +75,41 @@ import Glibc
         }
     }
 
+    @Test func aMissingWorkingDirectoryIsATypedErrorAndNothingIsLeftBehind() throws {
+        let spec = ProcessSpec(executable: "/bin/true", workingDirectory: "/no/such/directory", confinement: Confinement(useNamespaces: false))
+        #expect(throws: SandboxError(code: .spawn, path: "/no/such/directory", errno: ENOENT)) {
+            try ChildProcess(spec, output: { _ in })
+        }
+        var status: Int32 = 0
+        // The child that failed before its exec was reaped by the spawn: no zombie is left for this process.
+        #expect(waitpid(-1, &status, WNOHANG) <= 0)
+    }
+
+    /// Whatever the server ignores or blocks, the child starts from the defaults, in a session of its own.
+    @Test func theChildStartsWithDefaultSignalsInItsOwnSession() async throws {
+        let previous = signal(SIGUSR2, SIG_IGN)
+        defer { signal(SIGUSR2, previous) }
+        var blocked = sigset_t()
+        sigemptyset(&blocked)
+        sigaddset(&blocked, SIGUSR1)
+        var before = sigset_t()
+        pthread_sigmask(SIG_BLOCK, &blocked, &before)
+        defer { pthread_sigmask(SIG_SETMASK, &before, nil) }
+        let check = ProcessSpec(
+            executable: "/bin/sh",
+            // Field 6 of /proc/self/stat is the session: a session leader's is its own pid.
+            arguments: [
+                "-c",
+                "grep -E '^Sig(Blk|Ign)' /proc/self/status | tr -d '\\t'; read -r stat < /proc/self/stat; set -- $stat; [ \"$6\" = \"$$\" ] && echo leader",
+            ],
+            confinement: Confinement(useNamespaces: false)
+        )
+        let (child, output) = try start(check)
+        #expect(await child.exit() == .exited(0))
+        await child.outputFinished()
+        #expect(output.received == ["SigBlk:0000000000000000", "SigIgn:0000000000000000", "leader"])
+    }
+
     @Test(.enabled(if: hostHasNamespaces)) func missingReadOnlyPathIsATypedError() throws {
         let spec = ProcessSpec(executable: "/bin/true", confinement: Confinement(readOnlyPaths: ["/no/such/code"]))
         #expect(throws: SandboxError(code: .missingReadOnlyPath, path: "/no/such/code", errno: ENOENT)) {

@@ -10,7 +10,7 @@ struct SpawnTimings {
     private static let rounds = 50
 
     @Test(arguments: [
-        ("plain (prlimit only)", Confinement(useNamespaces: false, useCgroups: false)),
+        ("plain", Confinement(useNamespaces: false, useCgroups: false)),
         ("cgroups", Confinement(memoryLimitBytes: 128 << 20, cpuShares: 1024, maxProcesses: 1024, useNamespaces: false)),
         ("bubblewrap", Confinement(useCgroups: false)),
         ("bubblewrap + cgroups", Confinement(memoryLimitBytes: 128 << 20, cpuShares: 1024, maxProcesses: 1024)),

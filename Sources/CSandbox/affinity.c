@@ -1,5 +1,5 @@
 #define _GNU_SOURCE
-#include "CThreadAffinity.h"
+#include "CSandbox.h"
 
 #include <errno.h>
 #include <sched.h>
