@@ -24,6 +24,9 @@ import sys
 import time
 
 _API_PREFIX = "/2018-06-01/runtime"
+# The most a Runtime API response's status line and headers may take (client context and
+# Cognito identity headers are a few KB at most).
+_MAX_HEAD = 1 << 20
 _ERROR_LOG_LINE_TERMINATE = "\r"
 _ERROR_LOG_IDENT = "\u00a0"  # NO-BREAK SPACE, as AWS indents traceback lines in logs
 _UNHANDLED_WARNING = (
@@ -92,6 +95,27 @@ class _SocketReader:
                 line, self.buffer = self.buffer, b""
                 return line
 
+    def read_head(self, limit):
+        """A response's status line and headers, through the empty line that ends them
+        (CRLF or bare LF lines); what is left when the stream ends first."""
+        while True:
+            buffer = self.buffer
+            crlf = buffer.find(b"\n\r\n")
+            lf = buffer.find(b"\n\n")
+            if crlf >= 0 and (lf < 0 or crlf < lf):
+                end = crlf + 3
+            elif lf >= 0:
+                end = lf + 2
+            elif len(buffer) > limit:
+                raise RuntimeAPIError("response head over %d bytes" % limit)
+            elif self._fill():
+                continue
+            else:
+                self.buffer = b""
+                return buffer
+            self.buffer = buffer[end:]
+            return buffer[:end]
+
     def read(self, n=None):
         """`n` bytes (fewer at end of stream), or everything until the end when `n` is None."""
         while n is None or len(self.buffer) < n:
@@ -112,7 +136,7 @@ class RuntimeClient:
             host, port = address, "80"
         self.host = host.strip("[]")
         self.port = int(port)
-        self.host_header = address
+        self.common_headers = "Host: %s\r\nUser-Agent: nimbus-lambda-python/%d.%d.%d\r\n" % ((address,) + tuple(sys.version_info[:3]))
         self.sock = None
         self.reader = None
 
@@ -140,14 +164,7 @@ class RuntimeClient:
 
     def request(self, method, path, body=b"", headers=None):
         """Returns (status, headers with lower-case names, body bytes)."""
-        head = "%s %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: nimbus-lambda-python/%d.%d.%d\r\n" % (
-            method,
-            path,
-            self.host_header,
-            sys.version_info[0],
-            sys.version_info[1],
-            sys.version_info[2],
-        )
+        head = "%s %s HTTP/1.1\r\n%s" % (method, path, self.common_headers)
         if headers:
             for name, value in headers.items():
                 head += "%s: %s\r\n" % (name, value)
@@ -173,23 +190,22 @@ class RuntimeClient:
     def _read_response(self, method):
         reader = self.reader
         while True:
-            line = reader.readline(65537)
-            if not line:
+            head = reader.read_head(_MAX_HEAD)
+            if not head:
                 raise RuntimeAPIError("connection closed")
-            parts = line.split(None, 2)
-            if len(parts) < 2 or not parts[0].startswith(b"HTTP/"):
-                raise RuntimeAPIError("bad status line %r" % line)
+            if not head.endswith(b"\n\n") and not head.endswith(b"\n\r\n"):
+                raise RuntimeAPIError("connection closed in headers")
+            lines = head.decode("latin-1").split("\n")
+            parts = lines[0].split(None, 2)
+            if len(parts) < 2 or not parts[0].startswith("HTTP/"):
+                raise RuntimeAPIError("bad status line %r" % lines[0])
             status = int(parts[1])
             version = parts[0]
             headers = {}
-            while True:
-                hline = reader.readline(65537)
-                if not hline:
-                    raise RuntimeAPIError("connection closed in headers")
-                if hline in (b"\r\n", b"\n"):
-                    break
-                name, _, value = hline.decode("latin-1").partition(":")
-                headers[name.strip().lower()] = value.strip()
+            for line in lines[1:]:
+                name, colon, value = line.partition(":")
+                if colon:
+                    headers[name.strip().lower()] = value.strip()
             if 100 <= status < 200:
                 continue  # interim response
             break
@@ -217,7 +233,7 @@ class RuntimeClient:
             self.close()
             return status, headers, body
         connection = headers.get("connection", "").lower()
-        if connection == "close" or (version == b"HTTP/1.0" and connection != "keep-alive"):
+        if connection == "close" or (version == "HTTP/1.0" and connection != "keep-alive"):
             self.close()
         return status, headers, body
 
