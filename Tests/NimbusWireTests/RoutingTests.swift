@@ -56,6 +56,25 @@ import Testing
         #expect(lambda.operation.name == "GetFunction")
     }
 
+    /// An unsigned REST request is tried against every REST service; a service none of whose routes
+    /// can start with the path's first segment is passed over, and the routing is the same.
+    @Test func aServiceIsPassedOverByItsRoutesFirstSegments() throws {
+        let lambda = try ModelCatalog.shared.routeTable("lambda")
+        let apiGateway = try ModelCatalog.shared.routeTable("apigateway")
+        let s3 = try ModelCatalog.shared.routeTable("s3")
+        let invoke = URITemplate.parts(of: "/2015-03-31/functions/f/invocations")
+        #expect(lambda.mayMatch(parts: invoke))
+        #expect(!apiGateway.mayMatch(parts: invoke))
+        #expect(apiGateway.mayMatch(parts: URITemplate.parts(of: "/restapis/abc")))
+        #expect(apiGateway.mayMatch(parts: URITemplate.parts(of: "/%72estapis/abc")), "an encoded segment is left to the full match")
+        #expect(s3.mayMatch(parts: invoke), "S3 starts with {Bucket}: anything may match")
+        #expect(lambda.mayMatch(parts: URITemplate.parts(of: "/")))
+        let routed = try router.route(AWSRequest(method: .post, target: "/2015-03-31/functions/f/invocations", body: Array("{}".utf8)))
+        #expect(routed.service.name == "lambda" && routed.operation.name == "Invoke")
+        let encoded = try router.route(AWSRequest(method: .get, target: "/%72estapis/abc"))
+        #expect(encoded.service.name == "apigateway" && encoded.operation.name == "GetRestApi")
+    }
+
     @Test func virtualHostedBucketIsReadFromTheHostName() {
         #expect(S3Addressing.bucket(fromHost: "my-bucket.s3.localhost:4566") == "my-bucket")
         #expect(S3Addressing.bucket(fromHost: "My.Bucket.S3.us-east-1.amazonaws.com") == "my.bucket")

@@ -180,10 +180,11 @@ package struct OperationRouter: Sendable {
         } catch {
             throw RoutingError(error: .internalFailure("The model of \(service.name) is unavailable"), protocol: wire)
         }
+        let parts = URITemplate.parts(of: service.name == "s3" ? S3Addressing.pathStyle(request) : request.path)
+        guard table.mayMatch(parts: parts) else { return nil }
         var query: [String: String] = [:]
         for item in request.queryItems where query[item.name] == nil { query[item.name] = item.value }
-        let path = service.name == "s3" ? S3Addressing.pathStyle(request) : request.path
-        guard let match = table.match(method: request.method.rawValue, path: path, query: query, hasHeader: { request.header($0) != nil })
+        guard let match = table.match(method: request.method.rawValue, parts: parts, query: query, hasHeader: { request.header($0) != nil })
         else { return nil }
         var routed = try resolve(service, match.route.operation, wire, labels: match.labels)
         routed?.inputBindings = match.route.input

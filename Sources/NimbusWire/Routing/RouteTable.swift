@@ -69,6 +69,10 @@ package struct RouteTable: Sendable {
     }
 
     private let routesByMethod: [String: MethodRoutes]
+    /// The literal first path segments of the routes that start with one.
+    private let firstLiterals: Set<String>
+    /// Whether some route starts with a label or has no path segment: it may match any first segment.
+    private let firstSegmentOpen: Bool
 
     package init(model: ServiceModel) {
         var routes: [String: [Route]] = [:]
@@ -89,6 +93,9 @@ package struct RouteTable: Sendable {
             )
             routes[operation.http.method, default: []].append(route)
         }
+        let firstSegments = routes.values.joined().map(\.template.segments.first)
+        firstLiterals = Set(firstSegments.compactMap { if case .literal(let text) = $0 { text } else { nil } })
+        firstSegmentOpen = firstSegments.contains { if case .literal = $0 { false } else { true } }
         // Most specific first; among equally specific routes the current operation before a
         // deprecated one sharing its route, then by name.
         routesByMethod = routes.mapValues { list in
@@ -101,6 +108,15 @@ package struct RouteTable: Sendable {
         }
     }
 
+    /// Whether a route of this service may match a path whose segments are `parts`, from its first
+    /// segment alone: a request that no REST service's signature names is tried against every REST
+    /// service in turn, and most of them can be ruled out without walking their routes.
+    package func mayMatch(parts: ArraySlice<Substring>) -> Bool {
+        guard !firstSegmentOpen, let first = parts.first else { return true }
+        // A percent-encoded segment may decode to a literal: the full match decides.
+        return firstLiterals.contains(String(first)) || first.utf8.contains(UInt8(ascii: "%"))
+    }
+
     /// The route bound to `method` and `path`, and its URI labels.
     package func match(
         method: String,
@@ -110,7 +126,18 @@ package struct RouteTable: Sendable {
     )
         -> (route: Route, labels: [String: String])?
     {
-        let parts = URITemplate.parts(of: path)
+        match(method: method, parts: URITemplate.parts(of: path), query: query, hasHeader: hasHeader)
+    }
+
+    /// The route bound to `method` and a path split by `URITemplate.parts(of:)`, and its URI labels.
+    package func match(
+        method: String,
+        parts: ArraySlice<Substring>,
+        query: [String: String],
+        hasHeader: (String) -> Bool = { _ in false }
+    )
+        -> (route: Route, labels: [String: String])?
+    {
         // Cheapest test first: the query's keys, then the path, then the headers.
         for route in routesByMethod[method]?.candidates(for: query) ?? [] where route.requiredQuery.allSatisfy({ query[$0] != nil }) {
             if let labels = route.template.match(parts: parts, query: query), route.requiredHeaders.allSatisfy(hasHeader) {
