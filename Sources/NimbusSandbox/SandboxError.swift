@@ -3,7 +3,7 @@ package struct SandboxError: Error, Hashable, Sendable, CustomStringConvertible 
     package enum Code: Hashable, Sendable {
         /// Creating the output pipe or the reader's wake pipe.
         case pipe
-        /// `posix_spawn` itself, or a spawn step it needs (`path` names the program or working directory).
+        /// Starting the child, or a step it takes before its exec (`path` names the program or working directory).
         case spawn
         case missingExecutable
         /// A path in `Confinement.readOnlyPaths` does not exist.
@@ -18,7 +18,7 @@ package struct SandboxError: Error, Hashable, Sendable, CustomStringConvertible 
         case cgroupDelegate
         /// Writing a limit (`memory.limit_in_bytes`, `memory.max`, `cpu.shares`, `cpu.weight`, `pids.max`…).
         case cgroupLimit
-        /// Moving the child into its cgroup (`cgroup.procs`).
+        /// Opening the cgroup file the child enters through (`tasks` on v1, `cgroup.procs` on v2), or the child's write to it.
         case cgroupAttach
         /// Killing what was left in the child's cgroup.
         case cgroupKill
