@@ -85,14 +85,6 @@ import Glibc
 
     /// Whatever the server ignores or blocks, the child starts from the defaults, in a session of its own.
     @Test func theChildStartsWithDefaultSignalsInItsOwnSession() async throws {
-        let previous = signal(SIGUSR2, SIG_IGN)
-        defer { signal(SIGUSR2, previous) }
-        var blocked = sigset_t()
-        sigemptyset(&blocked)
-        sigaddset(&blocked, SIGUSR1)
-        var before = sigset_t()
-        pthread_sigmask(SIG_BLOCK, &blocked, &before)
-        defer { pthread_sigmask(SIG_SETMASK, &before, nil) }
         let check = ProcessSpec(
             executable: "/bin/sh",
             // Field 6 of /proc/self/stat is the session: a session leader's is its own pid.
@@ -102,7 +94,17 @@ import Glibc
             ],
             confinement: Confinement(useNamespaces: false)
         )
-        let (child, output) = try start(check)
+        // The mask is the spawning thread's: it is set and restored around the spawn, before any suspension point.
+        let previous = signal(SIGUSR2, SIG_IGN)
+        var blocked = sigset_t()
+        sigemptyset(&blocked)
+        sigaddset(&blocked, SIGUSR1)
+        var before = sigset_t()
+        pthread_sigmask(SIG_BLOCK, &blocked, &before)
+        let started = Result { try start(check) }
+        pthread_sigmask(SIG_SETMASK, &before, nil)
+        signal(SIGUSR2, previous)
+        let (child, output) = try started.get()
         #expect(await child.exit() == .exited(0))
         await child.outputFinished()
         #expect(output.received == ["SigBlk:0000000000000000", "SigIgn:0000000000000000", "leader"])
