@@ -32,7 +32,9 @@ package struct RuntimeAPIServer: RuntimeAPIListener {
                     try channel.pipeline.syncOperations.addHandler(RuntimeAPIHandler(session: session))
                 }
             }
-            .bind(host: "127.0.0.1", port: 0)
+            // An address, not a host name: `bind(host:)` resolves it with getaddrinfo, which asks the
+            // kernel for every interface address (a netlink dump) on each instance's launch.
+            .bind(to: try SocketAddress(ipAddress: "127.0.0.1", port: 0))
             .get()
         return Binding(channel: channel, home: ObjectIdentifier(loop), cpus: cpus)
     }

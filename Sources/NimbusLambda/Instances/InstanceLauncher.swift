@@ -63,7 +63,8 @@ final class InstanceLauncher: Sendable {
     func launch(_ function: LambdaShapes.FunctionConfiguration, key: InstanceKey, codeDirectory: String) async throws(LaunchError) -> Instance {
         let runtime = function.runtime ?? ""
         let command = try await command(for: runtime, codeDirectory: codeDirectory)
-        let id = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        // 32 hex digits, as in AWS's log stream names; from the seeded generator, no system call.
+        let id = String(RequestID.make().filter { $0 != "-" })
         let log = InstanceLog(functionName: key.functionName, version: key.version, instanceID: id, shipper: shipper, clock: clock)
         let session = RuntimeSession()
         let binding: any RuntimeAPIBinding
