@@ -71,8 +71,9 @@ package struct OperationRouter: Sendable {
             return routed
         }
         let candidates = restCandidates(for: request, signingName: signingName)
+        let parts = URITemplate.parts(of: request.path)
         for service in candidates {
-            if let routed = try routeREST(service, request: request) { return routed }
+            if let routed = try routeREST(service, request: request, parts: parts) { return routed }
         }
         throw RoutingError(
             error: AWSError(
@@ -172,7 +173,8 @@ package struct OperationRouter: Sendable {
         return routed
     }
 
-    private func routeREST(_ service: ServiceDescriptor, request: AWSRequest) throws(RoutingError) -> RoutedOperation? {
+    /// - Parameter parts: the request path's segments (`URITemplate.parts(of:)`), split once for every candidate.
+    private func routeREST(_ service: ServiceDescriptor, request: AWSRequest, parts: ArraySlice<Substring>) throws(RoutingError) -> RoutedOperation? {
         guard let wire = service.protocols.first(where: \.isREST) else { return nil }
         let table: RouteTable
         do {
@@ -180,7 +182,8 @@ package struct OperationRouter: Sendable {
         } catch {
             throw RoutingError(error: .internalFailure("The model of \(service.name) is unavailable"), protocol: wire)
         }
-        let parts = URITemplate.parts(of: service.name == "s3" ? S3Addressing.pathStyle(request) : request.path)
+        // S3 reads a virtual-hosted bucket from the host into its path.
+        let parts = service.name == "s3" ? URITemplate.parts(of: S3Addressing.pathStyle(request)) : parts
         guard table.mayMatch(parts: parts) else { return nil }
         var query: [String: String] = [:]
         for item in request.queryItems where query[item.name] == nil { query[item.name] = item.value }

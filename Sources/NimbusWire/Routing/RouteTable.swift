@@ -117,18 +117,6 @@ package struct RouteTable: Sendable {
         return firstLiterals.contains(String(first)) || first.utf8.contains(UInt8(ascii: "%"))
     }
 
-    /// The route bound to `method` and `path`, and its URI labels.
-    package func match(
-        method: String,
-        path: String,
-        query: [String: String],
-        hasHeader: (String) -> Bool = { _ in false }
-    )
-        -> (route: Route, labels: [String: String])?
-    {
-        match(method: method, parts: URITemplate.parts(of: path), query: query, hasHeader: hasHeader)
-    }
-
     /// The route bound to `method` and a path split by `URITemplate.parts(of:)`, and its URI labels.
     package func match(
         method: String,
