@@ -16,7 +16,8 @@ import Testing
         let expirations = Expirations()
         let start = ContinuousClock.now
         _ = watch.arm(at: start + .seconds(3), expire: expirations.record("late"))
-        let disarmed = watch.arm(at: start + .milliseconds(50), expire: expirations.record("disarmed"))
+        // Far enough from `early` that a descheduled test thread still disarms it in time.
+        let disarmed = watch.arm(at: start + .seconds(1), expire: expirations.record("disarmed"))
         // Earlier than the deadline the thread sleeps towards: it must be woken for it.
         _ = watch.arm(at: start + .milliseconds(20), expire: expirations.record("early"))
         watch.disarm(disarmed)
@@ -42,9 +43,9 @@ import Testing
     @Test func stopEndsTheWatchAndForgetsDeadlines() async throws {
         let watch = DeadlineWatch()
         let expirations = Expirations()
-        _ = watch.arm(at: .now + .milliseconds(30), expire: expirations.record("forgotten"))
+        _ = watch.arm(at: .now + .milliseconds(300), expire: expirations.record("forgotten"))
         watch.stop()
-        try await Task.sleep(for: .milliseconds(100))
+        try await Task.sleep(for: .milliseconds(600))
         #expect(expirations.names.withLock { $0 }.isEmpty)
     }
 }
