@@ -18,6 +18,8 @@ const fs = require('fs');
 const util = require('util');
 
 const API_PREFIX = '/2018-06-01/runtime';
+// Nimbus's own, outside the Runtime API: where a standby asks for its function.
+const ASSIGNMENT_PATH = '/nimbus/standby/assignment';
 const ERROR_TYPE_HEADER = 'Lambda-Runtime-Function-Error-Type';
 
 // ---------------------------------------------------------------- errors
@@ -778,14 +780,39 @@ class Runtime {
   }
 }
 
+/**
+ * A standby waits here, started but nobody's yet, until the server gives it a function: that
+ * function's whole environment, which replaces the standby's own, and its task root to work in.
+ * Nothing of the function (its code, handler, log format) has been looked at before this returns.
+ */
+async function takeAssignment(client) {
+  const res = await client.request('GET', ASSIGNMENT_PATH);
+  if (res.status !== 200) {
+    process.stderr.write(`this standby got no function: ${res.status} ${res.body}\n`);
+    process.exit(1);
+  }
+  const environment = JSON.parse(res.body.toString('utf8'));
+  for (const name of Object.keys(process.env)) {
+    delete process.env[name];
+  }
+  Object.assign(process.env, environment);
+  if (environment.LAMBDA_TASK_ROOT) {
+    process.chdir(environment.LAMBDA_TASK_ROOT);
+  }
+}
+
 async function run() {
-  patchConsole();
   const address = process.env.AWS_LAMBDA_RUNTIME_API;
   if (!address) {
     process.stderr.write('AWS_LAMBDA_RUNTIME_API is not set\n');
     process.exit(1);
   }
   const client = new RuntimeClient(address);
+  if (process.argv[2] === '--standby') {
+    process.argv.splice(2, 1);
+    await takeAssignment(client);
+  }
+  patchConsole();
 
   const errorCallbacks = {
     uncaughtException: (error) => {

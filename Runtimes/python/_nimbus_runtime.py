@@ -24,6 +24,8 @@ import sys
 import time
 
 _API_PREFIX = "/2018-06-01/runtime"
+# Nimbus's own, outside the Runtime API: where a standby asks for its function.
+_ASSIGNMENT_PATH = "/nimbus/standby/assignment"
 # The most a Runtime API response's status line and headers may take (client context and
 # Cognito identity headers are a few KB at most).
 _MAX_HEAD = 1 << 20
@@ -819,6 +821,28 @@ def _add_site_packages(folders):
                     sys.path.append(path)
 
 
+def _take_standby_flag():
+    """Whether the server started this runtime as a standby (`--standby`), removed from argv."""
+    if len(sys.argv) > 1 and sys.argv[1] == "--standby":
+        del sys.argv[1]
+        return True
+    return False
+
+
+def _take_assignment(client):
+    """A standby waits here, started but nobody's yet, until the server gives it a function:
+    that function's whole environment, which replaces the standby's own. Nothing of the
+    function (its code, handler, log level) has been looked at before this returns."""
+    status, _, body = client.request("GET", _ASSIGNMENT_PATH)
+    if status != 200:
+        sys.stderr.write("this standby got no function: %d %s\n" % (status, body.decode("utf-8", "replace")))
+        sys.exit(1)
+    environment = from_json(body)
+    os.environ.clear()
+    os.environ.update(environment)
+    time.tzset()
+
+
 def _setup_path():
     task_root = os.environ.get("LAMBDA_TASK_ROOT") or os.getcwd()
     # Python puts the script's own folder first; user code must not see it.
@@ -849,9 +873,11 @@ def run():
         sys.stderr.write("AWS_LAMBDA_RUNTIME_API is not set\n")
         sys.exit(1)
     _add_site_packages(_take_site_packages())
+    client = RuntimeClient(address)
+    if _take_standby_flag():
+        _take_assignment(client)
     handler_name = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("_HANDLER", "")
 
-    client = RuntimeClient(address)
     setup_logging_on_import()
     _setup_path()
 

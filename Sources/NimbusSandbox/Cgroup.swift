@@ -59,7 +59,8 @@ struct Cgroup: Sendable {
         }
     }
 
-    private func apply(_ confinement: Confinement) throws(SandboxError) {
+    /// Writes `confinement`'s memory, CPU and process limits (those it sets) to the cgroup's files.
+    func apply(_ confinement: Confinement) throws(SandboxError) {
         if let bytes = confinement.memoryLimitBytes, let directory = directories["memory"] {
             if version == 1 {
                 try set("memory.limit_in_bytes", bytes, in: directory)

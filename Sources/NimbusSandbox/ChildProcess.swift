@@ -1,3 +1,4 @@
+import CSandbox
 import Foundation
 import Synchronization
 
@@ -39,6 +40,9 @@ package final class ChildProcess: Sendable {
         var polledPeak: Int?
         var cleanupFailures: [SandboxError] = []
         var watch: UInt64?
+        /// The limits the watchdog enforces where the kernel does not (`updateLimits` changes them).
+        var memoryLimit: Int?
+        var temporaryLimit: Int?
     }
 
     /// The mechanisms this host offers, detected on first use (the server logs them at start).
@@ -90,7 +94,8 @@ package final class ChildProcess: Sendable {
             let launch = Launch(
                 command: command,
                 environment: environment,
-                workingDirectory: spec.workingDirectory,
+                // With namespaces the working directory is inside them (bubblewrap's `--chdir`).
+                workingDirectory: namespaced ? "/" : spec.workingDirectory,
                 output: descriptors[1],
                 limits: spec.limits,
                 // Not the spawning thread's: that may be an event loop kept on one CPU.
@@ -121,10 +126,14 @@ package final class ChildProcess: Sendable {
     private func watch(_ confinement: Confinement) {
         let pollTree = cgroup?.directories["memory"] == nil
         let pollCgroup = !pollTree && cgroup?.peakMemoryBytes == nil
-        let temporaryLimit = temporaryDirectory == nil ? nil : confinement.temporaryDirectoryBytes
-        guard pollTree || pollCgroup || temporaryLimit != nil else { return }
-        let memoryLimit = confinement.memoryLimitBytes
+        let pollTemporary = temporaryDirectory != nil && confinement.temporaryDirectoryBytes != nil
+        state.withLock { state in
+            state.memoryLimit = confinement.memoryLimitBytes
+            state.temporaryLimit = pollTemporary ? confinement.temporaryDirectoryBytes : nil
+        }
+        guard pollTree || pollCgroup || pollTemporary else { return }
         let id = Watchdog.shared.add { [self] tick in
+            let (memoryLimit, temporaryLimit) = state.withLock { ($0.memoryLimit, $0.temporaryLimit) }
             if pollTree {
                 let bytes = tick.processes.tree(of: pid).reduce(0) { $0 + $1.residentBytes }
                 let over = memoryLimit.map { bytes > $0 } ?? false
@@ -142,6 +151,44 @@ package final class ChildProcess: Sendable {
             }
         }
         state.withLock { $0.watch = id }
+    }
+
+    /// Gives the running child new limits: its memory, CPU share and `/tmp` size (a child started ahead of the work
+    /// it is then given). The limits a spec names at start apply from the first instruction; these from now on.
+    /// - Throws: `.cgroupLimit` naming the file that refused the value (a memory limit below what the tree holds).
+    package func updateLimits(memoryLimitBytes: Int?, cpuShares: Int?, temporaryDirectoryBytes: Int?) throws(SandboxError) {
+        try cgroup?.apply(Confinement(memoryLimitBytes: memoryLimitBytes, cpuShares: cpuShares))
+        state.withLock { state in
+            state.memoryLimit = memoryLimitBytes
+            if state.temporaryLimit != nil { state.temporaryLimit = temporaryDirectoryBytes }
+        }
+    }
+
+    /// Whether the child runs in its own namespaces (bubblewrap was usable and asked for).
+    package var isNamespaced: Bool { namespaced }
+
+    /// The environment the child's program would have been given for `variables` (`TMPDIR` is added where `/tmp`
+    /// cannot be private): what a program started ahead of its work takes on when it gets it.
+    package func environment(for variables: [String: String]) -> [String: String] {
+        Environment.variables(variables, privateTemporaryDirectory: namespaced ? nil : temporaryDirectory)
+    }
+
+    /// Mounts the host directory `source`, read-only, at `Confinement.taskRoot` inside the child's namespaces (a
+    /// child started without a `Confinement.taskDirectory`). Processes already there see it at once; their working
+    /// directory stays the empty one underneath until they change to it again.
+    /// - Throws: `.mount` with the errno of the step that failed: `EPERM` when the server may not mount into the
+    ///   child's namespace (it does not run as root), `EINVAL` for a child without namespaces.
+    package func mountTaskDirectory(_ source: String) throws(SandboxError) {
+        guard namespaced else { throw SandboxError(code: .mount, path: source, errno: EINVAL) }
+        // bubblewrap, the child, stays in the host's namespaces; its own child, the namespace's init, is in the new ones.
+        let children = "/proc/\(pid)/task/\(pid)/children"
+        guard let text = try? String(contentsOfFile: children, encoding: .utf8),
+            let holder = text.split(separator: " ").first.flatMap({ pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
+        else { throw SandboxError(code: .mount, path: children, errno: ESRCH) }
+        var failure = nimbus_mount_failure()
+        guard nimbus_mount_read_only(holder, source, Confinement.taskRoot, &failure) == 0 else {
+            throw SandboxError(code: .mount, path: source, errno: failure.error)
+        }
     }
 
     private func record(peak: Int?, _ update: (inout ResourceUsage) -> Void) {

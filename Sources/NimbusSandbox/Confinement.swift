@@ -25,10 +25,17 @@ package struct Confinement: Sendable, Hashable {
     package var readOnlyPaths: [String]
     /// Host paths replaced by an empty read-only directory inside the child's namespace.
     package var hiddenPaths: [String]
+    /// With namespaces, the host directory the child sees read-only at `Confinement.taskRoot`; `nil` leaves that
+    /// directory empty, for `ChildProcess.mountTaskDirectory` to fill once the child runs.
+    package var taskDirectory: String?
     /// Runs the child in its own mount and pid namespaces through bubblewrap when the host has it.
     package var useNamespaces: Bool
     /// Puts the child in its own cgroup when the host offers one; `false` forces the polling fallback.
     package var useCgroups: Bool
+
+    /// Where a namespaced child sees its `taskDirectory`: `/var/task`, as on Lambda. The child's `/var` is a fresh
+    /// directory holding only it (and `/var/run` and `/var/lock`, links into `/run`).
+    package static let taskRoot = "/var/task"
 
     package init(
         memoryLimitBytes: Int? = nil,
@@ -40,6 +47,7 @@ package struct Confinement: Sendable, Hashable {
         temporaryDirectoryBytes: Int? = nil,
         readOnlyPaths: [String] = [],
         hiddenPaths: [String] = [],
+        taskDirectory: String? = nil,
         useNamespaces: Bool = true,
         useCgroups: Bool = true
     ) {
@@ -52,6 +60,7 @@ package struct Confinement: Sendable, Hashable {
         self.temporaryDirectoryBytes = temporaryDirectoryBytes
         self.readOnlyPaths = readOnlyPaths
         self.hiddenPaths = hiddenPaths
+        self.taskDirectory = taskDirectory
         self.useNamespaces = useNamespaces
         self.useCgroups = useCgroups
     }

@@ -6,9 +6,10 @@ import Glibc
 
 /// Mount and pid namespaces through bubblewrap (`bwrap`).
 ///
-/// The child sees the host filesystem read-only, a fresh `/dev` and `/proc`, `/proc/sys` read-only, every hidden path
-/// as an empty read-only directory (or `/dev/null` for a file), the read-only paths bound back in (even inside a
-/// hidden path: the code directory may live in the hidden data directory) and its own directory at `/tmp`. It runs
+/// The child sees the host filesystem read-only, a fresh `/dev` and `/proc`, `/proc/sys` read-only, a `/var` of its
+/// own holding only its task directory at `/var/task`, every hidden path as an empty read-only directory (or
+/// `/dev/null` for a file), the read-only paths bound back in (even inside a hidden path: the runtime's directory may
+/// live in the hidden data directory) and its own directory at `/tmp`. It runs
 /// with no capabilities, in a new session, in its own pid namespace whose init is bubblewrap: killing bubblewrap kills
 /// the init (`--die-with-parent`), and the kernel then kills everything else in the namespace. The network is shared,
 /// so the child reaches the Runtime API on 127.0.0.1.
@@ -65,7 +66,10 @@ enum Namespaces {
             if let bytes = confinement.temporaryDirectoryBytes, probe.tmpfsSize { arguments += ["--size", String(bytes)] }
             arguments += ["--tmpfs", "/tmp"]
         }
-        var hiddenDirectories: [String] = []
+        // The host's /var (its databases, logs and caches) is no business of a function's; /var/task is where
+        // Lambda code lives.
+        arguments += ["--tmpfs", "/var", "--symlink", "../run", "/var/run", "--symlink", "../run/lock", "/var/lock"]
+        var hiddenDirectories = ["/var"]
         for hidden in confinement.hiddenPaths {
             var info = stat()
             guard stat(hidden, &info) == 0 else { continue }
@@ -80,6 +84,12 @@ enum Namespaces {
         for path in confinement.readOnlyPaths {
             guard access(path, F_OK) == 0 else { throw SandboxError(code: .missingReadOnlyPath, path: path, errno: errno) }
             arguments += ["--ro-bind", path, path]
+        }
+        if let task = confinement.taskDirectory {
+            guard access(task, F_OK) == 0 else { throw SandboxError(code: .missingReadOnlyPath, path: task, errno: errno) }
+            arguments += ["--ro-bind", task, Confinement.taskRoot]
+        } else {
+            arguments += ["--dir", Confinement.taskRoot]
         }
         for hidden in hiddenDirectories where hidden != "/tmp" { arguments += ["--remount-ro", hidden] }
         return arguments + ["--chdir", workingDirectory, "--"] + restoringPWD(environment, workingDirectory: workingDirectory) + command

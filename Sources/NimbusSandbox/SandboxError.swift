@@ -24,6 +24,8 @@ package struct SandboxError: Error, Hashable, Sendable, CustomStringConvertible 
         case cgroupKill
         /// Removing the child's cgroup directory after it ended.
         case cgroupRemove
+        /// Mounting a directory inside the running child's namespace (`ChildProcess.mountTaskDirectory`).
+        case mount
     }
 
     package let code: Code

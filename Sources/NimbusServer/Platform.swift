@@ -139,6 +139,7 @@ package struct Platform: Sendable {
             hiddenPaths: [dataDirectory],
             useNamespaces: configuration.sandboxNamespaces,
             idleTimeout: configuration.instanceIdleTimeout,
+            standbyInstances: configuration.standbyInstances,
             region: configuration.account.region,
             credentials: credentials,
             accountConcurrency: configuration.accountConcurrency

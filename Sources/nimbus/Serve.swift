@@ -59,6 +59,12 @@ extension Nimbus {
         @Option(help: "Seconds a function instance stays warm without invocations. [env: NIMBUS_INSTANCE_IDLE_TIMEOUT] (default: 600)")
         var instanceIdleTimeout: Int?
 
+        @Option(
+            help:
+                "Runtime processes kept started ahead of cold starts, per python and node runtime in use (0: none). [env: NIMBUS_STANDBY_INSTANCES] (default: 1)"
+        )
+        var standbyInstances: Int?
+
         @Flag(
             help: "Run function instances without Linux namespaces even when bubblewrap is installed. [env: NIMBUS_SANDBOX_NAMESPACES=0]"
         )
@@ -140,6 +146,10 @@ extension Nimbus {
             if let idle = try instanceIdleTimeout ?? integer(environment["NIMBUS_INSTANCE_IDLE_TIMEOUT"], "NIMBUS_INSTANCE_IDLE_TIMEOUT") {
                 guard idle > 0 else { throw ConfigurationError("--instance-idle-timeout must be positive") }
                 configuration.instanceIdleTimeout = .seconds(idle)
+            }
+            if let standbys = try standbyInstances ?? integer(environment["NIMBUS_STANDBY_INSTANCES"], "NIMBUS_STANDBY_INSTANCES") {
+                guard (0...16).contains(standbys) else { throw ConfigurationError("--standby-instances must be between 0 and 16") }
+                configuration.standbyInstances = standbys
             }
             if let limit = try accountConcurrency ?? integer(environment["NIMBUS_ACCOUNT_CONCURRENCY"], "NIMBUS_ACCOUNT_CONCURRENCY") {
                 guard limit >= 100 else { throw ConfigurationError("--account-concurrency must be at least 100 (AWS keeps 100 unreserved)") }

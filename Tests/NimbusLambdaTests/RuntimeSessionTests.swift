@@ -44,6 +44,46 @@ private func header(_ name: String, in response: RuntimeAPIResponse) -> String? 
         #expect(RuntimeAPIRoute(method: "POST", path: "/2018-06-01/runtime/invocation/a%2Fb/response") == .response(requestID: "a/b"))
         #expect(RuntimeAPIRoute(method: "POST", path: "/2018-06-01/runtime/invocation/abc/response?x=1") == .response(requestID: "abc"))
         #expect(RuntimeAPIRoute(method: "GET", path: "/2018-06-01/runtime/invocation/abc/response") == nil)
+        #expect(RuntimeAPIRoute(method: "GET", path: "/nimbus/standby/assignment") == .assignment)
+        #expect(RuntimeAPIRoute(method: "POST", path: "/nimbus/standby/assignment") == nil)
+    }
+
+    @Test func aStandbyWaitsForItsAssignmentThenRunsAsAnyInstance() async {
+        let session = RuntimeSession(standby: true)
+        let assignment = Replies()
+        async let waiting = session.standbyReady()
+        session.handle(RuntimeAPIRequest(method: "GET", path: "/nimbus/standby/assignment"), reply: assignment.reply)
+        #expect(await waiting)
+        #expect(assignment.all.isEmpty)
+        #expect(session.assign(Array(#"{"A":"1"}"#.utf8)))
+        #expect(assignment.all.map(\.status) == [200])
+        #expect(assignment.all.first?.body == Array(#"{"A":"1"}"#.utf8))
+        // Asked again, or assigned twice: refused.
+        let again = Replies()
+        session.handle(RuntimeAPIRequest(method: "GET", path: "/nimbus/standby/assignment"), reply: again.reply)
+        #expect(again.all.map(\.status) == [400])
+        #expect(!session.assign([]))
+        let next = Replies()
+        session.handle(RuntimeAPIRequest(method: "GET", path: "/2018-06-01/runtime/invocation/next"), reply: next.reply)
+        #expect(await session.ready() == .ready)
+    }
+
+    @Test func anInstanceThatIsNoStandbyRefusesTheAssignmentRequest() {
+        let session = RuntimeSession()
+        let replies = Replies()
+        session.handle(RuntimeAPIRequest(method: "GET", path: "/nimbus/standby/assignment"), reply: replies.reply)
+        #expect(replies.all.map(\.status) == [400])
+    }
+
+    @Test func aStandbyThatEndsReleasesItsWaiters() async {
+        let session = RuntimeSession(standby: true)
+        async let waiting = session.standbyReady()
+        try? await Task.sleep(for: .milliseconds(10))
+        session.end()
+        #expect(await !waiting)
+        let replies = Replies()
+        session.handle(RuntimeAPIRequest(method: "GET", path: "/nimbus/standby/assignment"), reply: replies.reply)
+        #expect(replies.all.map(\.status) == [410])
     }
 
     @Test func firstNextMakesTheInstanceReadyAndReceivesTheEvent() async {

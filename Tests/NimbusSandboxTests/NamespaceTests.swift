@@ -128,4 +128,50 @@ import Glibc
         await child.outputFinished()
         #expect(output.received == ["full", "1024"])
     }
+
+    /// `/var` is the child's own: its task directory at `/var/task`, read-only, and none of the host's.
+    @Test func theTaskDirectoryIsAtVarTaskAndTheHostsVarIsGone() async throws {
+        let code = try scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: code) }
+        try "print".write(toFile: "\(code)/handler.py", atomically: false, encoding: .utf8)
+        let script = """
+            cat /var/task/handler.py; echo
+            ls -A /var
+            touch /var/task/planted 2>/dev/null || echo task is read-only
+            touch /var/planted 2>/dev/null || echo var is read-only
+            """
+        let confinement = Confinement(taskDirectory: code)
+        let (child, output) = try start(ProcessSpec(executable: "/bin/sh", arguments: ["-c", script], confinement: confinement))
+        #expect(await child.exit() == .exited(0))
+        await child.outputFinished()
+        #expect(output.received == ["print", "lock", "run", "task", "task is read-only", "var is read-only"])
+    }
+
+    /// A child started with an empty `/var/task` gets its directory later, read-only, and only inside its namespace.
+    @Test(.enabled(if: geteuid() == 0)) func aTaskDirectoryMountedIntoARunningChildIsReadOnlyAndItsOwn() async throws {
+        let code = try scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: code) }
+        try "print".write(toFile: "\(code)/handler.py", atomically: false, encoding: .utf8)
+        let script = """
+            echo started; ls -A /var/task | wc -l
+            while [ ! -e /var/task/handler.py ]; do sleep 0.01; done
+            cd /var/task && cat handler.py; echo
+            touch /var/task/planted 2>/dev/null || echo task is read-only
+            """
+        let (child, output) = try start(ProcessSpec(executable: "/bin/sh", arguments: ["-c", script], confinement: Confinement()))
+        #expect(await output.wait(until: { $0 == "0" }))
+        try child.mountTaskDirectory(code)
+        #expect(await child.exit() == .exited(0))
+        await child.outputFinished()
+        #expect(output.received == ["started", "0", "print", "task is read-only"])
+        let hostMounts = try String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)
+        #expect(!hostMounts.contains(" /var/task "))
+    }
+
+    @Test func aChildWithoutNamespacesHasNoTaskDirectoryToMount() async throws {
+        let (child, _) = try start(ProcessSpec(executable: "/bin/sleep", arguments: ["5"], confinement: Confinement(useNamespaces: false)))
+        #expect(throws: SandboxError.self) { try child.mountTaskDirectory("/usr") }
+        child.kill()
+        _ = await child.exit()
+    }
 }

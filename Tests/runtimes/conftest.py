@@ -30,6 +30,8 @@ class FakeRuntimeAPI:
         self.init_errors = []  # (headers, body)
         self.next_calls = 0
         self.close_connections = False  # answer every request with Connection: close
+        self.assignment = None  # a standby's environment (bytes), answered on /nimbus/standby/assignment
+        self.assignment_requests = 0
         self.connections = set()
         api = self
 
@@ -52,6 +54,13 @@ class FakeRuntimeAPI:
 
             def do_GET(self):
                 api.connections.add(self.client_address)
+                if self.path == "/nimbus/standby/assignment":
+                    with api.cond:
+                        api.assignment_requests += 1
+                        api.cond.notify_all()
+                        while api.assignment is None and not api.closed:
+                            api.cond.wait(0.5)
+                    return self._send(200, api.assignment or b"{}")
                 if self.path != "/2018-06-01/runtime/invocation/next":
                     return self._send(404, b'{"errorType":"NotFound"}')
                 with api.cond:
@@ -182,10 +191,13 @@ def runtime_api():
 
 @pytest.fixture
 def start_function(tmp_path, runtime_api):
-    """start_function(lang, files, handler, env=None) -> FunctionProcess."""
+    """start_function(lang, files, handler, env=None, standby=False) -> FunctionProcess.
+
+    With `standby`, the runtime starts with `--standby` and almost no environment, outside the
+    task root, and gets the function's environment as its assignment (as Nimbus's standbys do)."""
     procs = []
 
-    def start(lang, files, handler, env=None):
+    def start(lang, files, handler, env=None, standby=False):
         task = tmp_path / "task"
         task.mkdir(exist_ok=True)
         for name, text in files.items():
@@ -214,9 +226,14 @@ def start_function(tmp_path, runtime_api):
             if node is None:
                 pytest.skip("node is not installed")
             argv = [node, NODE_BOOTSTRAP]
-        proc = subprocess.Popen(
-            argv, env=environ, cwd=str(task), stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-        )
+        cwd = str(task)
+        if standby:
+            runtime_api.assignment = json.dumps(environ).encode()
+            environ = {k: environ[k] for k in ("PATH", "LANG", "TZ", "AWS_LAMBDA_RUNTIME_API")}
+            environ["STANDBY_ONLY"] = "1"
+            argv.append("--standby")
+            cwd = str(tmp_path)
+        proc = subprocess.Popen(argv, env=environ, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         fp = FunctionProcess(proc)
         procs.append(fp)
         return fp

@@ -2,7 +2,8 @@
 #define C_SANDBOX_H
 
 // What NimbusSandbox needs from the kernel that Swift's Glibc module does not export: thread
-// CPU affinity, and a spawn that sets up the child between its fork and its exec.
+// CPU affinity, a spawn that sets up the child between its fork and its exec, and a mount
+// made inside a running child's mount namespace.
 
 #include <sys/types.h>
 
@@ -69,5 +70,27 @@ struct nimbus_spawn_failure {
 /// policy, with its descriptors, working directory and rlimits. Returns 0 and the pid in
 /// `child`, or -1 with `failure` filled in (the child, if it existed, has been reaped).
 int nimbus_spawn(const struct nimbus_spawn_request *request, pid_t *child, struct nimbus_spawn_failure *failure);
+
+/// The step of `nimbus_mount_read_only` that failed.
+enum nimbus_mount_step {
+    NIMBUS_MOUNT_NAMESPACE = 1,
+    NIMBUS_MOUNT_CLONE_TREE,
+    NIMBUS_MOUNT_READ_ONLY,
+    NIMBUS_MOUNT_FORK,
+    NIMBUS_MOUNT_ENTER,
+    NIMBUS_MOUNT_ATTACH,
+};
+
+/// Why `nimbus_mount_read_only` failed: the step and its errno.
+struct nimbus_mount_failure {
+    int step;
+    int error;
+};
+
+/// Mounts the host directory `source` at `destination` inside the mount namespace of process
+/// `holder`: read-only, nosuid and nodev from the start, so no process in that namespace ever
+/// sees it writable. Nothing is mounted in the caller's own namespace. Needs `CAP_SYS_ADMIN`
+/// over both namespaces. Returns 0, or -1 with `failure` filled in.
+int nimbus_mount_read_only(pid_t holder, const char *source, const char *destination, struct nimbus_mount_failure *failure);
 
 #endif

@@ -17,7 +17,8 @@ package struct FunctionCredentials: Sendable, Hashable {
 /// own, and `AWS_ENDPOINT_URL` pointing back at Nimbus so SDKs inside the function talk to it.
 struct InstanceEnvironment {
     var function: LambdaShapes.FunctionConfiguration
-    var codeDirectory: String
+    /// Where the function's process sees its code: `/var/task` in a sandbox, the code directory without one.
+    var taskRoot: String
     var runtimeDirectory: String
     var runtimeAPI: String
     var logGroup: String
@@ -31,16 +32,7 @@ struct InstanceEnvironment {
     /// The variables. User variables cannot replace the ones AWS reserves.
     var variables: [String: String] {
         let runtime = function.runtime ?? ""
-        var variables: [String: String] = [
-            "PATH": searchPath,
-            "LANG": "en_US.UTF-8",
-            "TZ": ":UTC",
-            // The runtime starts in the task root, as on AWS (and the sandbox then needs no `env` to fix `PWD`).
-            "PWD": codeDirectory,
-            // AWS sets no HOME; these keep SDKs in the function from reading the host's ~/.aws.
-            "AWS_CONFIG_FILE": "/dev/null",
-            "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
-        ]
+        var variables = Self.base(searchPath: searchPath, taskRoot: taskRoot)
         if let endpointURL { variables["AWS_ENDPOINT_URL"] = endpointURL }
         for (name, value) in function.environment?.variables ?? [:] { variables[name] = value }
         var reserved: [String: String] = [
@@ -53,7 +45,7 @@ struct InstanceEnvironment {
             "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
             "AWS_REGION": region,
             "AWS_DEFAULT_REGION": region,
-            "LAMBDA_TASK_ROOT": codeDirectory,
+            "LAMBDA_TASK_ROOT": taskRoot,
             "LAMBDA_RUNTIME_DIR": runtimeDirectory,
             "_HANDLER": function.handler ?? "",
             "AWS_ACCESS_KEY_ID": credentials.accessKeyID,
@@ -63,5 +55,19 @@ struct InstanceEnvironment {
         if !runtime.hasPrefix("provided") { reserved["AWS_EXECUTION_ENV"] = "AWS_Lambda_\(runtime)" }
         variables.merge(reserved) { _, aws in aws }
         return variables
+    }
+
+    /// What every function's process starts with, before its own variables: also all a standby starts with.
+    static func base(searchPath: String, taskRoot: String) -> [String: String] {
+        [
+            "PATH": searchPath,
+            "LANG": "en_US.UTF-8",
+            "TZ": ":UTC",
+            // The runtime starts in the task root, as on AWS (and the sandbox then needs no `env` to fix `PWD`).
+            "PWD": taskRoot,
+            // AWS sets no HOME; these keep SDKs in the function from reading the host's ~/.aws.
+            "AWS_CONFIG_FILE": "/dev/null",
+            "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+        ]
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import NimbusCore
 import NimbusRuntimes
 import NimbusSandbox
@@ -14,6 +15,8 @@ package struct InstanceSettings: Sendable {
     package var useNamespaces: Bool
     /// How long an idle instance stays warm.
     package var idleTimeout: Duration
+    /// Runtime processes kept started ahead of cold starts, per runtime command in use (see `Standbys`).
+    package var standbyInstances: Int
     package var region: String
     package var credentials: FunctionCredentials
     /// The most invocations the account runs at once (AWS's default quota: 1,000).
@@ -24,6 +27,7 @@ package struct InstanceSettings: Sendable {
         hiddenPaths: [String] = [],
         useNamespaces: Bool = true,
         idleTimeout: Duration = .seconds(600),
+        standbyInstances: Int = 1,
         region: String = "us-east-1",
         credentials: FunctionCredentials,
         accountConcurrency: Int = 1000
@@ -32,6 +36,7 @@ package struct InstanceSettings: Sendable {
         self.hiddenPaths = hiddenPaths
         self.useNamespaces = useNamespaces
         self.idleTimeout = idleTimeout
+        self.standbyInstances = standbyInstances
         self.region = region
         self.credentials = credentials
         self.accountConcurrency = accountConcurrency
@@ -50,19 +55,40 @@ final class InstanceLauncher: Sendable {
     let deadlines = DeadlineWatch()
     /// Where Nimbus's edge listens (known once the server has bound it).
     let endpoint = Mutex<String?>(nil)
+    /// Runtime processes started ahead of cold starts.
+    let standbys = Standbys()
 
-    init(settings: InstanceSettings, listener: any RuntimeAPIListener, shipper: LogShipper, clock: any WallClock) {
+    private let logger: Logger
+
+    init(settings: InstanceSettings, listener: any RuntimeAPIListener, shipper: LogShipper, clock: any WallClock, logger: Logger) {
         self.settings = settings
         self.listener = listener
         self.shipper = shipper
         self.clock = clock
+        self.logger = logger
     }
 
-    /// An instance of `function` running the code in `codeDirectory`, not yet initialised.
+    /// An instance of `function` running the code in `codeDirectory`, not yet initialised: a
+    /// standby given the function when one fits it, otherwise a process spawned for it.
     /// - Throws: `LaunchError` when the runtime cannot be started.
     func launch(_ function: LambdaShapes.FunctionConfiguration, key: InstanceKey, codeDirectory: String) async throws(LaunchError) -> Instance {
-        let runtime = function.runtime ?? ""
-        let command = try await command(for: runtime, codeDirectory: codeDirectory)
+        let command = try await command(for: function.runtime ?? "", codeDirectory: codeDirectory)
+        if command.hasStandbys, settings.standbyInstances > 0 {
+            let memorySize = function.memorySize ?? 128
+            let standby = await standbys.take(command.executable) { Standby.fits(function, memorySize: memorySize, cpus: $0.binding.cpus) }
+            keepStandbys(command)
+            if let standby, let instance = await adopt(standby, function: function, key: key, codeDirectory: codeDirectory) { return instance }
+        }
+        return try await spawn(command, function: function, key: key, codeDirectory: codeDirectory)
+    }
+
+    /// Starts `command` for `function` in a new confined process.
+    private func spawn(
+        _ command: Command,
+        function: LambdaShapes.FunctionConfiguration,
+        key: InstanceKey,
+        codeDirectory: String
+    ) async throws(LaunchError) -> Instance {
         // 32 hex digits, as in AWS's log stream names; from the seeded generator, no system call.
         let id = String(RequestID.make().filter { $0 != "-" })
         let log = InstanceLog(functionName: key.functionName, version: key.version, instanceID: id, shipper: shipper, clock: clock)
@@ -74,39 +100,26 @@ final class InstanceLauncher: Sendable {
             throw LaunchError(type: "Runtime.Unknown", detail: "could not open the Runtime API listener: \(error)")
         }
         let memorySize = function.memorySize ?? 128
-        let environment = InstanceEnvironment(
-            function: function,
-            codeDirectory: codeDirectory,
+        let taskRoot = sandboxed ? Confinement.taskRoot : codeDirectory
+        let environment = await environment(
+            of: function,
+            taskRoot: taskRoot,
             runtimeDirectory: command.runtimeDirectory,
             runtimeAPI: binding.address,
-            logGroup: log.group,
-            logStream: log.stream,
-            region: settings.region,
-            credentials: settings.credentials,
-            endpointURL: endpoint.withLock { $0 },
-            searchPath: await searchPath()
+            log: log
         )
         let spec = ProcessSpec(
             executable: command.executable,
             arguments: command.arguments,
             environment: environment.variables,
-            workingDirectory: codeDirectory,
-            limits: ResourceLimits(openFiles: 1024, processes: 1024),
-            confinement: Confinement(
-                memoryLimitBytes: memorySize * 1_048_576,
-                cpuShares: max(2, memorySize * 1024 / 1769),
-                // On the CPU of the thread that serves its Runtime API, as far as its memory's share
-                // of CPU fits there (AWS: 1,769 MB is one vCPU); a larger function runs anywhere.
-                cpus: memorySize <= 1769 * binding.cpus.count ? binding.cpus : nil,
-                // Woken by its event, the runtime waits until the loop that wrote it is done
-                // instead of preempting it halfway (an involuntary switch per invocation before).
-                batchScheduling: true,
-                maxProcesses: 1024,
-                temporaryDirectoryRoot: settings.temporaryRoot,
-                temporaryDirectoryBytes: Int(function.ephemeralStorage?.size ?? 512) * 1_048_576,
-                readOnlyPaths: [codeDirectory, command.runtimeDirectory],
-                hiddenPaths: settings.hiddenPaths,
-                useNamespaces: settings.useNamespaces
+            workingDirectory: taskRoot,
+            limits: Self.limits,
+            confinement: confinement(
+                memorySize: memorySize,
+                temporaryDirectoryMegabytes: function.ephemeralStorage?.size ?? 512,
+                cpus: binding.cpus,
+                taskDirectory: codeDirectory,
+                runtimeDirectory: command.runtimeDirectory
             )
         )
         let spawned = ContinuousClock.now
@@ -132,10 +145,180 @@ final class InstanceLauncher: Sendable {
         return instance
     }
 
+    /// Gives `standby` the function: its limits, its code at the task root and its environment.
+    /// `nil` when the standby cannot take it (it died, or this host refuses the mount: standbys
+    /// then stop for good, and the caller spawns).
+    private func adopt(
+        _ standby: Standby,
+        function: LambdaShapes.FunctionConfiguration,
+        key: InstanceKey,
+        codeDirectory: String
+    ) async -> Instance? {
+        let id = String(RequestID.make().filter { $0 != "-" })
+        let log = InstanceLog(functionName: key.functionName, version: key.version, instanceID: id, shipper: shipper, clock: clock)
+        let memorySize = function.memorySize ?? 128
+        let child = standby.child
+        do throws(SandboxError) {
+            try child.updateLimits(
+                memoryLimitBytes: memorySize * 1_048_576,
+                cpuShares: Self.cpuShares(memorySize),
+                temporaryDirectoryBytes: Int(function.ephemeralStorage?.size ?? 512) * 1_048_576
+            )
+            if child.isNamespaced { try child.mountTaskDirectory(codeDirectory) }
+        } catch {
+            if error.code == .mount, await standbys.disable(because: "\(error)") {
+                logger.warning("standby runtimes are off: this host refused to mount a function's code into one", metadata: ["error": "\(error)"])
+            }
+            await standby.stop()
+            return nil
+        }
+        let taskRoot = child.isNamespaced ? Confinement.taskRoot : codeDirectory
+        let environment = await environment(
+            of: function,
+            taskRoot: taskRoot,
+            runtimeDirectory: standby.runtimeDirectory,
+            runtimeAPI: standby.binding.address,
+            log: log
+        )
+        let variables = child.environment(for: environment.variables)
+        let assignment = (try? JSONSerialization.data(withJSONObject: variables, options: [.sortedKeys])).map { [UInt8]($0) } ?? []
+        standby.output.attach(log)
+        let assigned = ContinuousClock.now
+        guard standby.session.assign(assignment) else {
+            await standby.stop()
+            return nil
+        }
+        let instance = Instance(
+            id: id,
+            key: key,
+            log: log,
+            memorySize: memorySize,
+            child: child,
+            session: standby.session,
+            binding: standby.binding,
+            deadlines: deadlines,
+            spawned: assigned
+        )
+        instance.watch()
+        return instance
+    }
+
+    /// Tops up `command`'s standbys in the background, to `settings.standbyInstances`.
+    private func keepStandbys(_ command: Command) {
+        Task {
+            while await standbys.reserve(command.executable, upTo: settings.standbyInstances) {
+                let standby = await startStandby(command)
+                await standbys.shelve(standby, for: command.executable)
+            }
+        }
+    }
+
+    /// A runtime process started with no function (`--standby`), once it waits for one; `nil`
+    /// when it could not start or did not get that far within the Init phase's 10 s.
+    private func startStandby(_ command: Command) async -> Standby? {
+        let session = RuntimeSession(standby: true)
+        guard let binding = try? await listener.open(for: session) else { return nil }
+        let taskRoot = sandboxed ? Confinement.taskRoot : command.runtimeDirectory
+        var environment = InstanceEnvironment.base(searchPath: await searchPath(), taskRoot: taskRoot)
+        environment["AWS_LAMBDA_RUNTIME_API"] = binding.address
+        let spec = ProcessSpec(
+            executable: command.executable,
+            arguments: command.arguments + ["--standby"],
+            environment: environment,
+            workingDirectory: taskRoot,
+            limits: Self.limits,
+            // A function's smallest limits until it gets one; the code directory is mounted then.
+            confinement: confinement(
+                memorySize: 128,
+                temporaryDirectoryMegabytes: 512,
+                cpus: binding.cpus,
+                taskDirectory: nil,
+                runtimeDirectory: command.runtimeDirectory
+            )
+        )
+        let output = StandbyOutput()
+        let child: ChildProcess
+        do {
+            child = try ChildProcess(spec) { line in output.write(line) }
+        } catch {
+            await binding.close()
+            return nil
+        }
+        let standby = Standby(child: child, session: session, binding: binding, output: output, runtimeDirectory: command.runtimeDirectory)
+        let deadline = deadlines.arm(at: .now + .seconds(10)) { child.kill() }
+        let waiting = await session.standbyReady()
+        deadlines.disarm(deadline)
+        guard waiting else {
+            await standby.stop()
+            return nil
+        }
+        standby.watch()
+        return standby
+    }
+
+    /// Whether instances run in their own namespaces (and see their code at `/var/task`).
+    private var sandboxed: Bool { settings.useNamespaces && ChildProcess.capabilities.namespaces }
+
+    /// AWS's rlimits for a function's processes.
+    private static let limits = ResourceLimits(openFiles: 1024, processes: 1024)
+
+    /// AWS's CPU share: 1,769 MB is one vCPU.
+    private static func cpuShares(_ memorySize: Int) -> Int { max(2, memorySize * 1024 / 1769) }
+
+    /// How an instance of `memorySize` MB is confined, as AWS confines it.
+    private func confinement(
+        memorySize: Int,
+        temporaryDirectoryMegabytes: Int,
+        cpus: [Int],
+        taskDirectory: String?,
+        runtimeDirectory: String
+    ) -> Confinement {
+        Confinement(
+            memoryLimitBytes: memorySize * 1_048_576,
+            cpuShares: Self.cpuShares(memorySize),
+            // On the CPU of the thread that serves its Runtime API, as far as its memory's share
+            // of CPU fits there (AWS: 1,769 MB is one vCPU); a larger function runs anywhere.
+            cpus: memorySize <= 1769 * cpus.count ? cpus : nil,
+            // Woken by its event, the runtime waits until the loop that wrote it is done
+            // instead of preempting it halfway (an involuntary switch per invocation before).
+            batchScheduling: true,
+            maxProcesses: 1024,
+            temporaryDirectoryRoot: settings.temporaryRoot,
+            temporaryDirectoryBytes: temporaryDirectoryMegabytes * 1_048_576,
+            readOnlyPaths: [runtimeDirectory],
+            hiddenPaths: settings.hiddenPaths,
+            taskDirectory: taskDirectory,
+            useNamespaces: settings.useNamespaces
+        )
+    }
+
+    private func environment(
+        of function: LambdaShapes.FunctionConfiguration,
+        taskRoot: String,
+        runtimeDirectory: String,
+        runtimeAPI: String,
+        log: InstanceLog
+    ) async -> InstanceEnvironment {
+        InstanceEnvironment(
+            function: function,
+            taskRoot: taskRoot,
+            runtimeDirectory: runtimeDirectory,
+            runtimeAPI: runtimeAPI,
+            logGroup: log.group,
+            logStream: log.stream,
+            region: settings.region,
+            credentials: settings.credentials,
+            endpointURL: endpoint.withLock { $0 },
+            searchPath: await searchPath()
+        )
+    }
+
     private struct Command {
         var executable: String
         var arguments: [String]
         var runtimeDirectory: String
+        /// Nimbus's own bootstrap, which can start as a standby; a zip's `bootstrap` cannot.
+        var hasStandbys = false
     }
 
     /// What runs a runtime: Nimbus's bootstrap on the real interpreter, or the zip's `bootstrap`.
@@ -151,7 +334,12 @@ final class InstanceLauncher: Sendable {
                 // the runtime puts the interpreter's site-packages on the path itself.
                 arguments = ["-S", bootstrap, "--site-packages", await interpreters.pythonSitePackages().joined(separator: ":")]
             }
-            return Command(executable: interpreter, arguments: arguments, runtimeDirectory: (bootstrap as NSString).deletingLastPathComponent)
+            return Command(
+                executable: interpreter,
+                arguments: arguments,
+                runtimeDirectory: (bootstrap as NSString).deletingLastPathComponent,
+                hasStandbys: true
+            )
         }
         let bootstrap = "\(codeDirectory)/bootstrap"
         guard FileManager.default.fileExists(atPath: bootstrap) else {

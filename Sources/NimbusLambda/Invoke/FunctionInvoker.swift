@@ -22,7 +22,7 @@ package final class FunctionInvoker: Sendable {
 
     package init(settings: InstanceSettings, listener: any RuntimeAPIListener, logSink: any LogSink, logger: Logger, clock: any WallClock) {
         shipper = LogShipper(sink: logSink, logger: logger)
-        launcher = InstanceLauncher(settings: settings, listener: listener, shipper: shipper, clock: clock)
+        launcher = InstanceLauncher(settings: settings, listener: listener, shipper: shipper, clock: clock, logger: logger)
         limiter = ConcurrencyLimiter(accountLimit: settings.accountConcurrency)
         self.logger = logger
     }
@@ -189,6 +189,7 @@ package final class FunctionInvoker: Sendable {
 
     /// Stops every instance and writes the remaining logs (server shutdown).
     package func shutdown() async {
+        await launcher.standbys.disable(because: "the server is shutting down")
         await withTaskGroup(of: Void.self) { group in
             for instance in await pool.drain() { group.addTask { await instance.stop() } }
         }

@@ -49,6 +49,11 @@ enum RuntimeAPIRoute: Equatable {
     case response(requestID: String)
     case error(requestID: String)
     case initError
+    /// Nimbus's own: a standby's runtime asks what function it becomes (`RuntimeSession.assign`).
+    case assignment
+
+    /// Outside the Runtime API's own paths, so no AWS runtime client ever asks for it.
+    static let assignmentPath = "/nimbus/standby/assignment"
 
     private static let prefix = "/2018-06-01/runtime/"
 
@@ -66,6 +71,10 @@ enum RuntimeAPIRoute: Equatable {
         }
         if method == "POST", path == Self.initErrorPath {
             self = .initError
+            return
+        }
+        if method == "GET", path == Self.assignmentPath {
+            self = .assignment
             return
         }
         // And posts a response after every event: a plain id between the two known parts.

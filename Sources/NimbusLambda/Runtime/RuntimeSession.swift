@@ -7,6 +7,10 @@ import Synchronization
 /// The platform side waits for readiness (`ready()`), then runs one invocation at a time
 /// (`run(_:)`); the runtime side long-polls `next` and posts a response or an error.
 /// `end()` resolves whatever is waiting when the instance stops.
+///
+/// A standby's runtime (started before any function is given to it, see `Standbys`) first asks
+/// for its assignment, the function's environment: `standbyReady()` waits for that request and
+/// `assign(_:)` answers it.
 package final class RuntimeSession: Sendable {
     /// Sends the Runtime API's answer back to the runtime; called exactly once per request.
     package typealias Reply = @Sendable (RuntimeAPIResponse) -> Void
@@ -23,11 +27,19 @@ package final class RuntimeSession: Sendable {
         /// The last request id answered, to reject a second answer.
         var lastAnswered: String?
         var ended = false
+        /// A standby's request for its assignment, waiting for `assign(_:)`.
+        var parkedAssignment: Reply?
+        var assigned = false
+        var standbyWaiter: CheckedContinuation<Bool, Never>?
     }
 
     private let state = Mutex(State())
+    private let standby: Bool
 
-    package init() {}
+    /// - Parameter standby: the runtime asks for its assignment before anything else.
+    package init(standby: Bool = false) {
+        self.standby = standby
+    }
 
     /// Handles one Runtime API request; `reply` may be called later (a `next` waits for an event).
     package func handle(_ request: RuntimeAPIRequest, reply: @escaping Reply) {
@@ -42,7 +54,47 @@ package final class RuntimeSession: Sendable {
             let type = request.errorType ?? ErrorPayload.type(in: request.body) ?? "Unhandled"
             answer(id, with: request.bodyTooLarge ? .responseTooLarge : .error(body: request.body, type: type), reply: reply)
         case .initError: initError(request, reply: reply)
+        case .assignment: parkAssignment(reply)
         }
+    }
+
+    /// Waits until a standby's runtime asks for its assignment (`true`: it is started and idle), or the instance ends.
+    func standbyReady() async -> Bool {
+        await withCheckedContinuation { continuation in
+            let known = state.withLock { state -> Bool? in
+                if state.ended { return false }
+                if state.parkedAssignment != nil { return true }
+                state.standbyWaiter = continuation
+                return nil
+            }
+            if let known { continuation.resume(returning: known) }
+        }
+    }
+
+    /// Answers the waiting assignment request with `environment` (a JSON object of the variables the runtime takes
+    /// on). Returns `false` when no request waits (the instance ended).
+    func assign(_ environment: [UInt8]) -> Bool {
+        let parked = state.withLock { state -> Reply? in
+            defer { state.parkedAssignment = nil }
+            if state.parkedAssignment != nil { state.assigned = true }
+            return state.parkedAssignment
+        }
+        parked?(RuntimeAPIResponse(status: 200, headers: [("Content-Type", "application/json")], body: environment))
+        return parked != nil
+    }
+
+    private func parkAssignment(_ reply: @escaping Reply) {
+        let result = state.withLock { state -> (RuntimeAPIResponse?, CheckedContinuation<Bool, Never>?) in
+            if state.ended { return (.error(410, type: "InstanceStopped", message: "This instance has stopped"), nil) }
+            guard standby, !state.assigned, state.parkedAssignment == nil else {
+                return (.error(400, type: "InvalidStateTransition", message: "This instance is not a standby waiting for its assignment"), nil)
+            }
+            state.parkedAssignment = reply
+            defer { state.standbyWaiter = nil }
+            return (nil, state.standbyWaiter)
+        }
+        if let rejection = result.0 { reply(rejection) }
+        result.1?.resume(returning: true)
     }
 
     /// Waits until the runtime asks for its first event, reports an init error, or the instance ends.
@@ -77,20 +129,23 @@ package final class RuntimeSession: Sendable {
 
     /// The instance stopped: resolves every waiter and refuses further work.
     func end() {
-        let (readinessWaiter, outcomeWaiter, parked) = state.withLock { state in
+        let (readinessWaiter, outcomeWaiter, parked, standbyWaiter) = state.withLock { state in
             state.ended = true
             if state.readiness == nil { state.readiness = .ended }
             defer {
                 state.readinessWaiter = nil
                 state.outcomeWaiter = nil
                 state.parkedNext = nil
+                state.parkedAssignment = nil
+                state.standbyWaiter = nil
                 state.current = nil
             }
-            return (state.readinessWaiter, state.outcomeWaiter, state.parkedNext)
+            return (state.readinessWaiter, state.outcomeWaiter, [state.parkedNext, state.parkedAssignment].compactMap { $0 }, state.standbyWaiter)
         }
         readinessWaiter?.resume(returning: .ended)
         outcomeWaiter?.resume(returning: .ended)
-        parked?(.error(410, type: "InstanceStopped", message: "This instance has stopped"))
+        standbyWaiter?.resume(returning: false)
+        for reply in parked { reply(.error(410, type: "InstanceStopped", message: "This instance has stopped")) }
     }
 
     private func next(_ reply: @escaping Reply) {

@@ -19,6 +19,21 @@ exports.handler = async (event, context) => {
       };
     case 'throw':
       throw new Error(event.message || 'boom');
+    case 'process': {
+      // How the process was started and what it sees of the filesystem (standby tests).
+      const fs = require('fs');
+      const root = process.env.LAMBDA_TASK_ROOT;
+      return {
+        cmdline: fs.readFileSync('/proc/self/cmdline', 'utf8').split('\0').filter((a) => a),
+        cwd: process.cwd(),
+        taskRoot: root,
+        files: fs.readdirSync(root).sort(),
+        name: process.env.AWS_LAMBDA_FUNCTION_NAME,
+        marker: process.env.MARKER || null,
+        tz: process.env.TZ,
+        nodeOptions: process.execArgv,
+      };
+    }
     case 'log':
       console.log(event.line);
       return { logged: true };

@@ -137,6 +137,26 @@ def _log(event, context):
     return {"logged": True}
 
 
+def _process(event, context):
+    """How the process was started and what it sees of the filesystem (standby tests)."""
+    with open("/proc/self/cmdline", "rb") as f:
+        cmdline = [a.decode() for a in f.read().split(b"\0") if a]
+    with open("/proc/self/mountinfo") as f:
+        task_mounts = [line.split()[4] for line in f if line.split()[4] == "/var/task"]
+    root = os.environ["LAMBDA_TASK_ROOT"]
+    return {
+        "cmdline": cmdline,
+        "cwd": os.getcwd(),
+        "task_root": root,
+        "files": sorted(os.listdir(root)),
+        "task_mounts": len(task_mounts),
+        "sys_path": sys.path,
+        "name": os.environ.get("AWS_LAMBDA_FUNCTION_NAME"),
+        "marker": os.environ.get("MARKER"),
+        "stream": context.log_stream_name,
+    }
+
+
 def _cpus(event, context):
     return {"cpus": sorted(os.sched_getaffinity(0))}
 
@@ -174,6 +194,7 @@ ACTIONS = {
     "log": _log,
     "boto3": _boto3,
     "cpus": _cpus,
+    "process": _process,
 }
 
 
