@@ -55,9 +55,14 @@ static void place(const struct nimbus_spawn_request *request) {
         // A set the kernel refuses (CPUs outside the server's cpuset) leaves the inherited one.
         (void)sched_setaffinity(0, sizeof set, &set);
     }
-    if (request->batch_scheduling && sched_getscheduler(0) == SCHED_OTHER) {
+}
+
+// Last before the exec: the spawning thread waits for the exec, and a child under SCHED_IDLE on a
+// busy CPU would keep it waiting.
+static void schedule(const struct nimbus_spawn_request *request) {
+    if (request->scheduling_policy >= 0 && sched_getscheduler(0) == SCHED_OTHER) {
         struct sched_param parameters = {0};
-        (void)sched_setscheduler(0, SCHED_BATCH, &parameters);
+        (void)sched_setscheduler(0, request->scheduling_policy, &parameters);
     }
 }
 
@@ -100,6 +105,7 @@ static int run_child(void *argument) {
     sigset_t empty;
     sigemptyset(&empty);
     sigprocmask(SIG_SETMASK, &empty, NULL);
+    schedule(request);
     execve(request->path, request->arguments, request->environment);
     fail(context, NIMBUS_SPAWN_EXEC, 0);
 }

@@ -63,8 +63,14 @@ struct Cgroup: Sendable {
     func apply(_ confinement: Confinement) throws(SandboxError) {
         if let bytes = confinement.memoryLimitBytes, let directory = directories["memory"] {
             if version == 1 {
-                try set("memory.limit_in_bytes", bytes, in: directory)
-                if access("\(directory)/memory.memsw.limit_in_bytes", F_OK) == 0 { try set("memory.memsw.limit_in_bytes", bytes, in: directory) }
+                var files = ["memory.limit_in_bytes"]
+                if access("\(directory)/memory.memsw.limit_in_bytes", F_OK) == 0 {
+                    // The kernel keeps memory+swap at or above memory alone: a raised limit (a standby
+                    // given a larger function) moves memory+swap first, a lowered one moves it last.
+                    let raised = bytes > (CgroupFile.integer("\(directory)/memory.limit_in_bytes") ?? Int.max)
+                    files = raised ? ["memory.memsw.limit_in_bytes"] + files : files + ["memory.memsw.limit_in_bytes"]
+                }
+                for file in files { try set(file, bytes, in: directory) }
             } else {
                 try set("memory.max", bytes, in: directory)
                 if access("\(directory)/memory.swap.max", F_OK) == 0 { try set("memory.swap.max", 0, in: directory) }

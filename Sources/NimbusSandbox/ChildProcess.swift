@@ -100,7 +100,7 @@ package final class ChildProcess: Sendable {
                 limits: spec.limits,
                 // Not the spawning thread's: that may be an event loop kept on one CPU.
                 cpus: confinement.cpus ?? CPUAffinity.ofServer(),
-                batchScheduling: confinement.batchScheduling,
+                scheduling: confinement.scheduling,
                 cgroupFiles: cgroup?.attachFiles ?? []
             )
             let pid = try Spawn.start(launch)
@@ -161,6 +161,22 @@ package final class ChildProcess: Sendable {
         state.withLock { state in
             state.memoryLimit = memoryLimitBytes
             if state.temporaryLimit != nil { state.temporaryLimit = temporaryDirectoryBytes }
+        }
+    }
+
+    /// Moves every thread of the child's tree to `scheduling` (a child started `.idle`, ahead of its work, when it
+    /// gets it). Threads created from then on inherit it.
+    /// - Throws: `.scheduling` naming the thread the kernel refused (`EPERM`: an unprivileged server may not take a
+    ///   child out of `SCHED_IDLE`).
+    package func setScheduling(_ scheduling: Confinement.Scheduling) throws(SandboxError) {
+        guard let policy = scheduling.policy else { return }
+        let processes = cgroup.map { Set($0.processes) } ?? Set(ProcessTable.scan().tree(of: pid).map(\.pid))
+        var parameters = sched_param()
+        for process in processes {
+            let threads = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(process)/task")) ?? []
+            for thread in threads.compactMap({ pid_t($0) }) where sched_setscheduler(thread, policy, &parameters) != 0 && errno != ESRCH {
+                throw SandboxError(code: .scheduling, path: "/proc/\(process)/task/\(thread)", errno: errno)
+            }
         }
     }
 

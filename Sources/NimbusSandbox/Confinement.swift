@@ -11,10 +11,8 @@ package struct Confinement: Sendable, Hashable {
     /// The CPUs the child's processes may run on (inherited by everything it forks); `nil` for
     /// all the server was started with.
     package var cpus: [Int]?
-    /// Runs the child's processes under `SCHED_BATCH`: woken, they never preempt the thread running
-    /// on their CPU (a server thread that shares it finishes first), and get the same share of
-    /// CPU over time.
-    package var batchScheduling: Bool
+    /// How the child's processes are scheduled beside the server's threads.
+    package var scheduling: Scheduling
     /// The number of processes and threads the tree may hold at once (`pids.max`); forks past it fail with `EAGAIN`.
     package var maxProcesses: Int?
     /// When set, a fresh directory (mode 0700) under this root becomes the child's `/tmp`, and is removed with the child.
@@ -41,7 +39,7 @@ package struct Confinement: Sendable, Hashable {
         memoryLimitBytes: Int? = nil,
         cpuShares: Int? = nil,
         cpus: [Int]? = nil,
-        batchScheduling: Bool = false,
+        scheduling: Scheduling = .inherited,
         maxProcesses: Int? = nil,
         temporaryDirectoryRoot: String? = nil,
         temporaryDirectoryBytes: Int? = nil,
@@ -54,7 +52,7 @@ package struct Confinement: Sendable, Hashable {
         self.memoryLimitBytes = memoryLimitBytes
         self.cpuShares = cpuShares
         self.cpus = cpus
-        self.batchScheduling = batchScheduling
+        self.scheduling = scheduling
         self.maxProcesses = maxProcesses
         self.temporaryDirectoryRoot = temporaryDirectoryRoot
         self.temporaryDirectoryBytes = temporaryDirectoryBytes
@@ -63,5 +61,26 @@ package struct Confinement: Sendable, Hashable {
         self.taskDirectory = taskDirectory
         self.useNamespaces = useNamespaces
         self.useCgroups = useCgroups
+    }
+
+    /// A child's scheduling policy.
+    package enum Scheduling: Sendable, Hashable {
+        /// The server's own.
+        case inherited
+        /// `SCHED_BATCH`: woken, the child's processes never preempt the thread running on their
+        /// CPU (a server thread that shares it finishes first), and get the same share of CPU over time.
+        case batch
+        /// `SCHED_IDLE`: the child runs only on CPU time nothing else wants (a child started ahead
+        /// of its work, whose start must not slow the work at hand).
+        case idle
+
+        /// The kernel's policy number (Linux's ABI; glibc hides the names from Swift); `nil` to keep the inherited one.
+        var policy: Int32? {
+            switch self {
+            case .inherited: nil
+            case .batch: 3
+            case .idle: 5
+            }
+        }
     }
 }

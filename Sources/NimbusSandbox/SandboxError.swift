@@ -26,6 +26,8 @@ package struct SandboxError: Error, Hashable, Sendable, CustomStringConvertible 
         case cgroupRemove
         /// Mounting a directory inside the running child's namespace (`ChildProcess.mountTaskDirectory`).
         case mount
+        /// Changing the running child's scheduling policy (`ChildProcess.setScheduling`; `path` names the thread).
+        case scheduling
     }
 
     package let code: Code

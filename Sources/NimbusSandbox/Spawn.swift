@@ -18,7 +18,7 @@ struct Launch {
     var limits: ResourceLimits?
     /// Empty keeps the spawning thread's.
     var cpus: [Int] = []
-    var batchScheduling = false
+    var scheduling = Confinement.Scheduling.inherited
     /// The cgroup files (`tasks` on v1, `cgroup.procs` on v2) the child writes itself into before it execs.
     var cgroupFiles: [String] = []
 }
@@ -65,7 +65,7 @@ enum Spawn {
                                 processes: launch.limits.map { $0.processes } ?? -1,
                                 cpus: cpus.baseAddress,
                                 cpu_count: Int32(cpus.count),
-                                batch_scheduling: launch.batchScheduling ? 1 : 0,
+                                scheduling_policy: launch.scheduling.policy ?? -1,
                                 cgroup_files: cgroupFiles.baseAddress,
                                 cgroup_file_count: Int32(cgroupFiles.count)
                             )

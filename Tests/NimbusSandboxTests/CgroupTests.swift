@@ -110,4 +110,35 @@ import Glibc
             #expect(!FileManager.default.fileExists(atPath: "/sys/fs/cgroup/\(parts[0])\(parts.last ?? "")"), "\(line) was not removed")
         }
     }
+
+    /// A child started ahead of its work (a standby) gets its function's limits while it runs, raised or lowered.
+    @Test(.enabled(if: hostHasMemoryCgroup)) func limitsChangeWhileTheChildRuns() async throws {
+        let confinement = Confinement(memoryLimitBytes: 128 * Self.megabyte, cpuShares: 74, useNamespaces: false)
+        let (child, _) = try start(ProcessSpec(executable: "/bin/sleep", arguments: [uniqueSleep(seconds: 30)], confinement: confinement))
+        #expect(memoryLimit(of: child.pid) == 128 * Self.megabyte)
+        try child.updateLimits(memoryLimitBytes: 1024 * Self.megabyte, cpuShares: 592, temporaryDirectoryBytes: nil)
+        #expect(memoryLimit(of: child.pid) == 1024 * Self.megabyte)
+        try child.updateLimits(memoryLimitBytes: 96 * Self.megabyte, cpuShares: 55, temporaryDirectoryBytes: nil)
+        #expect(memoryLimit(of: child.pid) == 96 * Self.megabyte)
+        child.kill()
+        #expect(await child.exit() == .signalled(SIGKILL))
+        #expect(child.cleanupFailures.isEmpty)
+    }
+
+    /// The memory limit of the cgroup `pid` is in (v1 `memory.limit_in_bytes`, v2 `memory.max`).
+    private func memoryLimit(of pid: Int32) -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/cgroup", encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: ":", maxSplits: 2).map(String.init)
+            guard parts.count == 3 else { continue }
+            let file =
+                parts[0] == "0"
+                ? "/sys/fs/cgroup\(parts[2])/memory.max"
+                : parts[1].split(separator: ",").contains("memory") ? "/sys/fs/cgroup/memory\(parts[2])/memory.limit_in_bytes" : nil
+            if let file, let value = try? String(contentsOfFile: file, encoding: .utf8) {
+                return Int(value.trimmingCharacters(in: .whitespacesAndNewlines))
+            }
+        }
+        return nil
+    }
 }

@@ -99,11 +99,15 @@ def test_a_standby_sees_only_its_own_code(lam, deploy):
     assert "own.txt" not in process["files"]
 
 
-def test_a_standby_takes_its_functions_memory_limit(lam, deploy):
-    name, _, _ = cold_start_on_a_standby(lam, deploy, MemorySize=128)
+@pytest.mark.parametrize("memory_size", [128, 1024])
+def test_a_standby_takes_its_functions_memory_limit(lam, deploy, memory_size):
+    name, _, _ = cold_start_on_a_standby(lam, deploy, MemorySize=memory_size)
     result = invoke(lam, name, {"action": "allocate", "mb": 300, "hold": 1})
-    assert result.function_error == "Unhandled", result.describe()
-    assert result.payload["errorType"] == "Runtime.OutOfMemory", result.payload
+    if memory_size < 300:
+        assert result.function_error == "Unhandled", result.describe()
+        assert result.payload["errorType"] == "Runtime.OutOfMemory", result.payload
+    else:
+        assert result.function_error is None and result.payload == {"allocated": 300 * 1024 * 1024}, result.describe()
 
 
 def test_variables_that_act_at_interpreter_start_get_a_fresh_process(lam, deploy):

@@ -37,8 +37,9 @@ struct nimbus_spawn_request {
     /// The CPUs the child may run on; none (`cpu_count` 0) keeps the spawning thread's.
     const int *cpus;
     int cpu_count;
-    /// Whether the child runs under `SCHED_BATCH` (when it would otherwise run under `SCHED_OTHER`).
-    int batch_scheduling;
+    /// The child's scheduling policy (`SCHED_BATCH`, `SCHED_IDLE`) when it would otherwise run
+    /// under `SCHED_OTHER`; negative keeps the inherited one.
+    int scheduling_policy;
     /// Descriptors open for writing on cgroup `tasks` (v1) or `cgroup.procs` (v2) files: the child
     /// writes `0` to each, so it is inside its cgroups before anything else runs.
     const int *cgroup_files;

@@ -76,7 +76,6 @@ final class InstanceLauncher: Sendable {
         if command.hasStandbys, settings.standbyInstances > 0 {
             let memorySize = function.memorySize ?? 128
             let standby = await standbys.take(command.executable) { Standby.fits(function, memorySize: memorySize, cpus: $0.binding.cpus) }
-            keepStandbys(command)
             if let standby, let instance = await adopt(standby, function: function, key: key, codeDirectory: codeDirectory) { return instance }
         }
         return try await spawn(command, function: function, key: key, codeDirectory: codeDirectory)
@@ -119,7 +118,10 @@ final class InstanceLauncher: Sendable {
                 temporaryDirectoryMegabytes: function.ephemeralStorage?.size ?? 512,
                 cpus: binding.cpus,
                 taskDirectory: codeDirectory,
-                runtimeDirectory: command.runtimeDirectory
+                runtimeDirectory: command.runtimeDirectory,
+                // Woken by its event, the runtime waits until the loop that wrote it is done
+                // instead of preempting it halfway (an involuntary switch per invocation before).
+                scheduling: .batch
             )
         )
         let spawned = ContinuousClock.now
@@ -165,9 +167,10 @@ final class InstanceLauncher: Sendable {
                 temporaryDirectoryBytes: Int(function.ephemeralStorage?.size ?? 512) * 1_048_576
             )
             if child.isNamespaced { try child.mountTaskDirectory(codeDirectory) }
+            try child.setScheduling(.batch)
         } catch {
-            if error.code == .mount, await standbys.disable(because: "\(error)") {
-                logger.warning("standby runtimes are off: this host refused to mount a function's code into one", metadata: ["error": "\(error)"])
+            if error.code == .mount || error.code == .scheduling, await standbys.disable(because: "\(error)") {
+                logger.warning("standby runtimes are off: this host refused to give one a function", metadata: ["error": "\(error)"])
             }
             await standby.stop()
             return nil
@@ -203,9 +206,14 @@ final class InstanceLauncher: Sendable {
         return instance
     }
 
-    /// Tops up `command`'s standbys in the background, to `settings.standbyInstances`.
-    private func keepStandbys(_ command: Command) {
+    /// Tops up the standbys of `function`'s runtime in the background, to `settings.standbyInstances`:
+    /// after a cold start has answered, so that starting them does not slow it.
+    func keepStandbys(for function: LambdaShapes.FunctionConfiguration) {
+        let runtime = function.runtime ?? ""
+        guard settings.standbyInstances > 0, RuntimeBootstraps.path(for: runtime) != nil else { return }
         Task {
+            // Nimbus's own bootstrap: the code directory plays no part in its command.
+            guard let command = try? await command(for: runtime, codeDirectory: "") else { return }
             while await standbys.reserve(command.executable, upTo: settings.standbyInstances) {
                 let standby = await startStandby(command)
                 await standbys.shelve(standby, for: command.executable)
@@ -233,7 +241,10 @@ final class InstanceLauncher: Sendable {
                 temporaryDirectoryMegabytes: 512,
                 cpus: binding.cpus,
                 taskDirectory: nil,
-                runtimeDirectory: command.runtimeDirectory
+                runtimeDirectory: command.runtimeDirectory,
+                // Its start takes only CPU time nothing else wants: it must not slow the cold
+                // start that asked for it, nor anything else running.
+                scheduling: .idle
             )
         )
         let output = StandbyOutput()
@@ -271,7 +282,8 @@ final class InstanceLauncher: Sendable {
         temporaryDirectoryMegabytes: Int,
         cpus: [Int],
         taskDirectory: String?,
-        runtimeDirectory: String
+        runtimeDirectory: String,
+        scheduling: Confinement.Scheduling
     ) -> Confinement {
         Confinement(
             memoryLimitBytes: memorySize * 1_048_576,
@@ -279,9 +291,7 @@ final class InstanceLauncher: Sendable {
             // On the CPU of the thread that serves its Runtime API, as far as its memory's share
             // of CPU fits there (AWS: 1,769 MB is one vCPU); a larger function runs anywhere.
             cpus: memorySize <= 1769 * cpus.count ? cpus : nil,
-            // Woken by its event, the runtime waits until the loop that wrote it is done
-            // instead of preempting it halfway (an involuntary switch per invocation before).
-            batchScheduling: true,
+            scheduling: scheduling,
             maxProcesses: 1024,
             temporaryDirectoryRoot: settings.temporaryRoot,
             temporaryDirectoryBytes: temporaryDirectoryMegabytes * 1_048_576,

@@ -71,9 +71,11 @@ package final class FunctionInvoker: Sendable {
             if warm != nil { launches.leave() }
         }
         let instance: Instance
+        var launched = false
         if let warm {
             instance = warm
         } else {
+            launched = true
             defer { launches.leave() }
             do {
                 instance = try await launcher.launch(function, key: key, codeDirectory: codeDirectory)
@@ -92,6 +94,7 @@ package final class FunctionInvoker: Sendable {
         invocation.deadlineMilliseconds = Int64((launcher.clock.now() + Double(timeout)) * 1000)
         let result = await instance.invoke(invocation, timeout: .seconds(timeout), captureTail: captureTail)
         if await !pool.release(instance) { await instance.stop() }
+        if launched { launcher.keepStandbys(for: function) }
         return result
     }
 
