@@ -13,12 +13,13 @@ package struct RuntimeAPIServer: RuntimeAPIListener {
         self.group = group
     }
 
-    package func open(for session: RuntimeSession) async throws -> any RuntimeAPIBinding {
+    package func open(for session: RuntimeSession, on home: ObjectIdentifier?) async throws -> any RuntimeAPIBinding {
         // One event loop serves the listener and its connection, so that the instance can run on
         // that loop's CPU (`EventLoopPlacement`) and invocations arriving there can prefer it: the
-        // loop of the invocation that launches the instance, so that a caller's later invocations
-        // on the same connection find it there; the next loop for launches from elsewhere.
-        let loop = currentLoop() ?? group.next()
+        // loop asked for (a standby's), else the loop of the invocation that launches the instance,
+        // so that a caller's later invocations on the same connection find it there; the next loop
+        // for launches from elsewhere.
+        let loop = home.flatMap(loop(identifiedBy:)) ?? currentLoop() ?? group.next()
         let cpus = try await loop.submit { CPUAffinity.ofCurrentThread() }.get()
         let channel = try await ServerBootstrap(group: loop)
             .serverChannelOption(.backlog, value: 8)
@@ -37,6 +38,14 @@ package struct RuntimeAPIServer: RuntimeAPIListener {
             .bind(to: try SocketAddress(ipAddress: "127.0.0.1", port: 0))
             .get()
         return Binding(channel: channel, home: ObjectIdentifier(loop), cpus: cpus)
+    }
+
+    package var homes: [ObjectIdentifier] {
+        group.makeIterator().map { ObjectIdentifier($0) }
+    }
+
+    private func loop(identifiedBy home: ObjectIdentifier) -> (any EventLoop)? {
+        group.makeIterator().first { ObjectIdentifier($0) == home }
     }
 
     package func currentHome() -> ObjectIdentifier? {

@@ -20,7 +20,8 @@ package struct ServerConfiguration: Sendable {
     package var logLevel: Logger.Level = .info
     /// How long a function instance stays warm without invocations.
     package var instanceIdleTimeout: Duration = .seconds(600)
-    /// Runtime processes kept started, per python and node runtime in use, for cold starts to take.
+    /// Runtime processes kept started for cold starts to take, per python and node runtime in use
+    /// and per event-loop thread.
     package var standbyInstances = 1
     /// Confine function instances in Linux namespaces (bubblewrap) when the host has them.
     package var sandboxNamespaces = true

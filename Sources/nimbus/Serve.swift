@@ -61,7 +61,7 @@ extension Nimbus {
 
         @Option(
             help:
-                "Runtime processes kept started ahead of cold starts, per python and node runtime in use (0: none). [env: NIMBUS_STANDBY_INSTANCES] (default: 1)"
+                "Runtime processes kept started ahead of cold starts, per python and node runtime in use and per server thread (one per CPU); 0: none. [env: NIMBUS_STANDBY_INSTANCES] (default: 1)"
         )
         var standbyInstances: Int?
 

@@ -152,7 +152,8 @@ extension LambdaServiceTests {
 /// An invoker for control-plane tests, which never start an instance.
 private func unusedInvoker() -> FunctionInvoker {
     struct NoListener: RuntimeAPIListener {
-        func open(for session: RuntimeSession) async throws -> any RuntimeAPIBinding { throw CancellationError() }
+        func open(for session: RuntimeSession, on home: ObjectIdentifier?) async throws -> any RuntimeAPIBinding { throw CancellationError() }
+        var homes: [ObjectIdentifier] { [] }
         func currentHome() -> ObjectIdentifier? { nil }
     }
     struct NoSink: LogSink {

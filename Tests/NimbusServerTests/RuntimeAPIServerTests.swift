@@ -31,4 +31,20 @@ import Testing
         for binding in homes { await binding.close() }
         try await group.shutdownGracefully()
     }
+
+    /// A standby's listener is served by the loop it is asked for, whichever loop asks.
+    @Test func aListenerGoesToTheLoopItIsAskedFor() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        let server = RuntimeAPIServer(group: group)
+        #expect(server.homes == group.makeIterator().map { ObjectIdentifier($0) })
+        let caller = try #require(group.makeIterator().map { $0 }.first)
+        for home in server.homes {
+            let binding = try await withTaskExecutorPreference(EventLoopTaskExecutor(caller)) {
+                try await server.open(for: RuntimeSession(standby: true), on: home)
+            }
+            #expect(binding.home == home)
+            await binding.close()
+        }
+        try await group.shutdownGracefully()
+    }
 }

@@ -15,7 +15,8 @@ package struct InstanceSettings: Sendable {
     package var useNamespaces: Bool
     /// How long an idle instance stays warm.
     package var idleTimeout: Duration
-    /// Runtime processes kept started ahead of cold starts, per runtime command in use (see `Standbys`).
+    /// Runtime processes kept started ahead of cold starts, per runtime command in use and per
+    /// thread serving Runtime APIs (see `Standbys`).
     package var standbyInstances: Int
     package var region: String
     package var credentials: FunctionCredentials
@@ -75,7 +76,9 @@ final class InstanceLauncher: Sendable {
         let command = try await command(for: function.runtime ?? "", codeDirectory: codeDirectory)
         if command.hasStandbys, settings.standbyInstances > 0 {
             let memorySize = function.memorySize ?? 128
-            let standby = await standbys.take(command.executable) { Standby.fits(function, memorySize: memorySize, cpus: $0.binding.cpus) }
+            let standby = await standbys.take(command.executable, near: listener.currentHome()) {
+                Standby.fits(function, memorySize: memorySize, cpus: $0.binding.cpus)
+            }
             if let standby, let instance = await adopt(standby, function: function, key: key, codeDirectory: codeDirectory) { return instance }
         }
         return try await spawn(command, function: function, key: key, codeDirectory: codeDirectory)
@@ -206,26 +209,28 @@ final class InstanceLauncher: Sendable {
         return instance
     }
 
-    /// Tops up the standbys of `function`'s runtime in the background, to `settings.standbyInstances`:
-    /// after a cold start has answered, so that starting them does not slow it.
+    /// Tops up the standbys of `function`'s runtime in the background, to `settings.standbyInstances`
+    /// served by each thread: after a cold start has answered, so that starting them does not slow it.
     func keepStandbys(for function: LambdaShapes.FunctionConfiguration) {
         let runtime = function.runtime ?? ""
         guard settings.standbyInstances > 0, RuntimeBootstraps.path(for: runtime) != nil else { return }
         Task {
             // Nimbus's own bootstrap: the code directory plays no part in its command.
             guard let command = try? await command(for: runtime, codeDirectory: "") else { return }
-            while await standbys.reserve(command.executable, upTo: settings.standbyInstances) {
-                let standby = await startStandby(command)
-                await standbys.shelve(standby, for: command.executable)
+            for home in listener.homes {
+                while await standbys.reserve(command.executable, on: home, upTo: settings.standbyInstances) {
+                    let standby = await startStandby(command, on: home)
+                    await standbys.shelve(standby, for: command.executable, on: home)
+                }
             }
         }
     }
 
     /// A runtime process started with no function (`--standby`), once it waits for one; `nil`
     /// when it could not start or did not get that far within the Init phase's 10 s.
-    private func startStandby(_ command: Command) async -> Standby? {
+    private func startStandby(_ command: Command, on home: ObjectIdentifier) async -> Standby? {
         let session = RuntimeSession(standby: true)
-        guard let binding = try? await listener.open(for: session) else { return nil }
+        guard let binding = try? await listener.open(for: session, on: home) else { return nil }
         let taskRoot = sandboxed ? Confinement.taskRoot : command.runtimeDirectory
         var environment = InstanceEnvironment.base(searchPath: await searchPath(), taskRoot: taskRoot)
         environment["AWS_LAMBDA_RUNTIME_API"] = binding.address

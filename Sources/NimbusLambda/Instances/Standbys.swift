@@ -97,43 +97,56 @@ final class StandbyOutput: Sendable {
     }
 }
 
-/// The standbys ready for cold starts, per runtime command (an interpreter's path), and how
-/// many more are starting. The launcher tops a command up each time it launches that runtime,
-/// so a server keeps standbys only of the runtimes its functions use.
+/// The standbys ready for cold starts, per runtime command (an interpreter's path) and per
+/// thread serving their Runtime API, and how many more are starting. A cold start prefers one
+/// served by the thread its invocation arrived on: the caller's next invocations arrive there
+/// too, and reach the instance without a hop to another thread. The launcher tops a command up
+/// after each cold start of its runtime, so a server keeps standbys only of the runtimes its
+/// functions use.
 actor Standbys {
-    private var ready: [String: [Standby]] = [:]
-    private var starting: [String: Int] = [:]
-    /// Why standbys stopped for good (the host refused to mount a function's code into one).
+    private struct Shelf: Hashable {
+        var command: String
+        var home: ObjectIdentifier
+    }
+
+    private var ready: [Shelf: [Standby]] = [:]
+    private var starting: [Shelf: Int] = [:]
+    /// Why standbys stopped for good (the host refused to give one a function).
     private(set) var disabled: String?
 
-    /// A ready standby of `command` that `fits`, claimed; `nil` when there is none.
-    func take(_ command: String, where fits: (Standby) -> Bool) -> Standby? {
-        guard disabled == nil, var shelf = ready[command] else { return nil }
-        defer { ready[command] = shelf.isEmpty ? nil : shelf }
-        while let index = shelf.firstIndex(where: fits) {
-            let standby = shelf.remove(at: index)
-            if standby.claim() { return standby }
+    /// A ready standby of `command` that `fits`, claimed: one served by `home` when there is one,
+    /// else any; `nil` when there is none.
+    func take(_ command: String, near home: ObjectIdentifier?, where fits: (Standby) -> Bool) -> Standby? {
+        guard disabled == nil else { return nil }
+        let shelves = ready.keys.filter { $0.command == command }.sorted { first, _ in first.home == home }
+        for shelf in shelves {
+            while let index = ready[shelf]?.firstIndex(where: fits), let standby = ready[shelf]?.remove(at: index) {
+                if ready[shelf]?.isEmpty == true { ready[shelf] = nil }
+                if standby.claim() { return standby }
+            }
         }
         return nil
     }
 
-    /// Whether one more standby of `command` should start to keep `count` of them; it counts as
-    /// starting until `shelve`.
-    func reserve(_ command: String, upTo count: Int) -> Bool {
-        guard disabled == nil, (ready[command]?.count ?? 0) + (starting[command] ?? 0) < count else { return false }
-        starting[command, default: 0] += 1
+    /// Whether one more standby of `command` served by `home` should start, to keep `count` of
+    /// them; it counts as starting until `shelve`.
+    func reserve(_ command: String, on home: ObjectIdentifier, upTo count: Int) -> Bool {
+        let shelf = Shelf(command: command, home: home)
+        guard disabled == nil, (ready[shelf]?.count ?? 0) + (starting[shelf] ?? 0) < count else { return false }
+        starting[shelf, default: 0] += 1
         return true
     }
 
-    /// Puts a started standby on the shelf (`nil`: it failed to start); stops it when standbys are off.
-    func shelve(_ standby: Standby?, for command: String) async {
-        starting[command, default: 1] -= 1
+    /// Puts a started standby on its shelf (`nil`: it failed to start); stops it when standbys are off.
+    func shelve(_ standby: Standby?, for command: String, on home: ObjectIdentifier) async {
+        let shelf = Shelf(command: command, home: home)
+        starting[shelf, default: 1] -= 1
         guard let standby else { return }
         guard disabled == nil else {
             await standby.stop()
             return
         }
-        ready[command, default: []].append(standby)
+        ready[shelf, default: []].append(standby)
     }
 
     /// Stops every standby and starts no more; `true` the first time.
@@ -145,10 +158,5 @@ actor Standbys {
         ready = [:]
         for standby in shelved where standby.claim() { await standby.stop() }
         return first
-    }
-
-    /// How many standbys of `command` wait on the shelf.
-    func readyCount(of command: String) -> Int {
-        ready[command]?.count ?? 0
     }
 }

@@ -2,8 +2,11 @@
 /// (NimbusLambda takes no socket types); each instance gets its own port, so the port an
 /// instance was given is the only Runtime API it can reach through `AWS_LAMBDA_RUNTIME_API`.
 package protocol RuntimeAPIListener: Sendable {
-    /// Starts listening on 127.0.0.1 at a free port, passing every request to `session`.
-    func open(for session: RuntimeSession) async throws -> any RuntimeAPIBinding
+    /// Starts listening on 127.0.0.1 at a free port, passing every request to `session`, served by
+    /// the thread `home` names (one of `homes`); `nil`: the caller's, or the next one.
+    func open(for session: RuntimeSession, on home: ObjectIdentifier?) async throws -> any RuntimeAPIBinding
+    /// Every thread that can serve listeners.
+    var homes: [ObjectIdentifier] { get }
     /// The thread serving listeners that the caller runs on (compared with
     /// `RuntimeAPIBinding.home`), or `nil` when the caller runs on none.
     func currentHome() -> ObjectIdentifier?
@@ -20,4 +23,11 @@ package protocol RuntimeAPIBinding: Sendable {
     var cpus: [Int] { get }
     /// Stops listening and closes the instance's connections.
     func close() async
+}
+
+extension RuntimeAPIListener {
+    /// A listener served by the caller's thread, or the next one.
+    package func open(for session: RuntimeSession) async throws -> any RuntimeAPIBinding {
+        try await open(for: session, on: nil)
+    }
 }
