@@ -261,14 +261,15 @@ final class InstanceLauncher: Sendable {
             return nil
         }
         let standby = Standby(child: child, session: session, binding: binding, output: output, runtimeDirectory: command.runtimeDirectory)
+        // Watched from the start: a runtime that dies before it asks for its function ends the wait.
+        standby.watch()
         let deadline = deadlines.arm(at: .now + .seconds(10)) { child.kill() }
         let waiting = await session.standbyReady()
         deadlines.disarm(deadline)
         guard waiting else {
-            await standby.stop()
+            if standby.claim() { await standby.stop() }
             return nil
         }
-        standby.watch()
         return standby
     }
 

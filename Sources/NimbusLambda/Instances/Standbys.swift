@@ -118,7 +118,7 @@ actor Standbys {
     /// else any; `nil` when there is none.
     func take(_ command: String, near home: ObjectIdentifier?, where fits: (Standby) -> Bool) -> Standby? {
         guard disabled == nil else { return nil }
-        let shelves = ready.keys.filter { $0.command == command }.sorted { first, _ in first.home == home }
+        let shelves = ready.keys.filter { $0.command == command }.sorted { $0.home == home && $1.home != home }
         for shelf in shelves {
             while let index = ready[shelf]?.firstIndex(where: fits), let standby = ready[shelf]?.remove(at: index) {
                 if ready[shelf]?.isEmpty == true { ready[shelf] = nil }
