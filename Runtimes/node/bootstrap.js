@@ -786,7 +786,8 @@ class Runtime {
  * Nothing of the function (its code, handler, log format) has been looked at before this returns.
  */
 async function takeAssignment(client) {
-  const res = await client.request('GET', ASSIGNMENT_PATH);
+  const token = process.env._NIMBUS_STANDBY_TOKEN || '';
+  const res = await client.request('GET', ASSIGNMENT_PATH, undefined, { 'Nimbus-Standby-Token': token });
   if (res.status !== 200) {
     process.stderr.write(`this standby got no function: ${res.status} ${res.body}\n`);
     process.exit(1);

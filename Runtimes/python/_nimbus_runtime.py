@@ -833,7 +833,8 @@ def _take_assignment(client):
     """A standby waits here, started but nobody's yet, until the server gives it a function:
     that function's whole environment, which replaces the standby's own. Nothing of the
     function (its code, handler, log level) has been looked at before this returns."""
-    status, _, body = client.request("GET", _ASSIGNMENT_PATH)
+    token = os.environ.get("_NIMBUS_STANDBY_TOKEN", "")
+    status, _, body = client.request("GET", _ASSIGNMENT_PATH, headers={"Nimbus-Standby-Token": token})
     if status != 200:
         sys.stderr.write("this standby got no function: %d %s\n" % (status, body.decode("utf-8", "replace")))
         sys.exit(1)

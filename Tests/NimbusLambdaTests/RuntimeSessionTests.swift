@@ -48,11 +48,15 @@ private func header(_ name: String, in response: RuntimeAPIResponse) -> String? 
         #expect(RuntimeAPIRoute(method: "POST", path: "/nimbus/standby/assignment") == nil)
     }
 
+    private func assignmentRequest(token: String?) -> RuntimeAPIRequest {
+        RuntimeAPIRequest(method: "GET", path: "/nimbus/standby/assignment", standbyToken: token)
+    }
+
     @Test func aStandbyWaitsForItsAssignmentThenRunsAsAnyInstance() async {
-        let session = RuntimeSession(standby: true)
+        let session = RuntimeSession(standbyToken: "secret-1")
         let assignment = Replies()
         async let waiting = session.standbyReady()
-        session.handle(RuntimeAPIRequest(method: "GET", path: "/nimbus/standby/assignment"), reply: assignment.reply)
+        session.handle(assignmentRequest(token: "secret-1"), reply: assignment.reply)
         #expect(await waiting)
         #expect(assignment.all.isEmpty)
         #expect(session.assign(Array(#"{"A":"1"}"#.utf8)))
@@ -60,7 +64,7 @@ private func header(_ name: String, in response: RuntimeAPIResponse) -> String? 
         #expect(assignment.all.first?.body == Array(#"{"A":"1"}"#.utf8))
         // Asked again, or assigned twice: refused.
         let again = Replies()
-        session.handle(RuntimeAPIRequest(method: "GET", path: "/nimbus/standby/assignment"), reply: again.reply)
+        session.handle(assignmentRequest(token: "secret-1"), reply: again.reply)
         #expect(again.all.map(\.status) == [400])
         #expect(!session.assign([]))
         let next = Replies()
@@ -68,21 +72,37 @@ private func header(_ name: String, in response: RuntimeAPIResponse) -> String? 
         #expect(await session.ready() == .ready)
     }
 
+    /// The port is no secret: a request without the standby's token gets nothing and takes nothing,
+    /// and the standby's own request is still answered.
+    @Test func onlyTheStandbysTokenGetsTheAssignment() async {
+        let session = RuntimeSession(standbyToken: "secret-2")
+        for token in [nil, "secret-1", "secret-22", ""] {
+            let intruder = Replies()
+            session.handle(assignmentRequest(token: token), reply: intruder.reply)
+            #expect(intruder.all.map(\.status) == [403])
+        }
+        let own = Replies()
+        session.handle(assignmentRequest(token: "secret-2"), reply: own.reply)
+        #expect(await session.standbyReady())
+        #expect(session.assign(Array("{}".utf8)))
+        #expect(own.all.map(\.status) == [200])
+    }
+
     @Test func anInstanceThatIsNoStandbyRefusesTheAssignmentRequest() {
         let session = RuntimeSession()
         let replies = Replies()
-        session.handle(RuntimeAPIRequest(method: "GET", path: "/nimbus/standby/assignment"), reply: replies.reply)
-        #expect(replies.all.map(\.status) == [400])
+        session.handle(assignmentRequest(token: "anything"), reply: replies.reply)
+        #expect(replies.all.map(\.status) == [403])
     }
 
     @Test func aStandbyThatEndsReleasesItsWaiters() async {
-        let session = RuntimeSession(standby: true)
+        let session = RuntimeSession(standbyToken: "secret-3")
         async let waiting = session.standbyReady()
         try? await Task.sleep(for: .milliseconds(10))
         session.end()
         #expect(await !waiting)
         let replies = Replies()
-        session.handle(RuntimeAPIRequest(method: "GET", path: "/nimbus/standby/assignment"), reply: replies.reply)
+        session.handle(assignmentRequest(token: "secret-3"), reply: replies.reply)
         #expect(replies.all.map(\.status) == [410])
     }
 

@@ -40,7 +40,7 @@ import Testing
         let caller = try #require(group.makeIterator().map { $0 }.first)
         for home in server.homes {
             let binding = try await withTaskExecutorPreference(EventLoopTaskExecutor(caller)) {
-                try await server.open(for: RuntimeSession(standby: true), on: home)
+                try await server.open(for: RuntimeSession(standbyToken: "t"), on: home)
             }
             #expect(binding.home == home)
             await binding.close()

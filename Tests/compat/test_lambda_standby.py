@@ -4,7 +4,9 @@ fresh spawn would have been: its own code alone at /var/task, its own environmen
 log stream. Functions whose variables act only when an interpreter starts are spawned, and
 `--standby-instances 0` turns standbys off."""
 
+import http.client
 import io
+import os
 import re
 import shutil
 import time
@@ -129,3 +131,38 @@ def test_standbys_can_be_turned_off(start_server, client):
         process, _ = process_of(lam, name)
         assert "--standby" not in process["cmdline"], process["cmdline"]
         time.sleep(0.3)
+
+
+def standby_ports():
+    """The Runtime API ports of the runtime processes started as standbys on this host (their
+    start-up environment; readable by the same user)."""
+    ports = set()
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                if b"--standby" not in f.read().split(b"\0"):
+                    continue
+            with open(f"/proc/{pid}/environ", "rb") as f:
+                variables = dict(v.split(b"=", 1) for v in f.read().split(b"\0") if b"=" in v)
+        except OSError:
+            continue
+        if b"_NIMBUS_STANDBY_TOKEN" in variables and b"AWS_LAMBDA_RUNTIME_API" in variables:
+            ports.add(int(variables[b"AWS_LAMBDA_RUNTIME_API"].rsplit(b":", 1)[1]))
+    return ports
+
+
+def test_a_standbys_port_alone_gets_no_function(lam, deploy):
+    cold_start_on_a_standby(lam, deploy)
+    time.sleep(1)
+    ports = standby_ports()
+    if not ports:
+        pytest.skip("no standby process is visible from here")
+    for port in ports:
+        for headers in ({}, {"Nimbus-Standby-Token": "guess"}):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/nimbus/standby/assignment", headers=headers)
+            response = connection.getresponse()
+            assert response.status == 403, (port, response.status, response.read()[:200])
+            connection.close()
+    # The standbys are untouched: the next cold start still takes one.
+    cold_start_on_a_standby(lam, deploy)

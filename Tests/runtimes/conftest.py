@@ -32,6 +32,7 @@ class FakeRuntimeAPI:
         self.close_connections = False  # answer every request with Connection: close
         self.assignment = None  # a standby's environment (bytes), answered on /nimbus/standby/assignment
         self.assignment_requests = 0
+        self.assignment_tokens = []
         self.connections = set()
         api = self
 
@@ -55,6 +56,7 @@ class FakeRuntimeAPI:
             def do_GET(self):
                 api.connections.add(self.client_address)
                 if self.path == "/nimbus/standby/assignment":
+                    api.assignment_tokens.append(self.headers.get("Nimbus-Standby-Token"))
                     with api.cond:
                         api.assignment_requests += 1
                         api.cond.notify_all()
@@ -231,6 +233,7 @@ def start_function(tmp_path, runtime_api):
             runtime_api.assignment = json.dumps(environ).encode()
             environ = {k: environ[k] for k in ("PATH", "LANG", "TZ", "AWS_LAMBDA_RUNTIME_API")}
             environ["STANDBY_ONLY"] = "1"
+            environ["_NIMBUS_STANDBY_TOKEN"] = "token-1"
             argv.append("--standby")
             cwd = str(tmp_path)
         proc = subprocess.Popen(argv, env=environ, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)

@@ -30,6 +30,7 @@ def test_a_standby_takes_on_its_assignment(start_function, runtime_api, lang, tm
     kind, _, body = runtime_api.invoke({"n": 1})
     assert kind == "response", body
     assert runtime_api.assignment_requests == 1
+    assert runtime_api.assignment_tokens == ["token-1"], "the standby proves itself with the token it was started with"
     task = str(tmp_path / "task")
     assert body["marker"] == "assigned"
     assert body["standby_only"] is None, "the standby's own environment must not survive its assignment"

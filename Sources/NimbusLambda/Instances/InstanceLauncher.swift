@@ -229,11 +229,14 @@ final class InstanceLauncher: Sendable {
     /// A runtime process started with no function (`--standby`), once it waits for one; `nil`
     /// when it could not start or did not get that far within the Init phase's 10 s.
     private func startStandby(_ command: Command, on home: ObjectIdentifier) async -> Standby? {
-        let session = RuntimeSession(standby: true)
+        // 128 random bits; the runtime's environment is readable only inside its own sandbox.
+        let token = (0..<2).map { _ in String(UInt64.random(in: .min ... .max), radix: 16) }.joined(separator: "-")
+        let session = RuntimeSession(standbyToken: token)
         guard let binding = try? await listener.open(for: session, on: home) else { return nil }
         let taskRoot = sandboxed ? Confinement.taskRoot : command.runtimeDirectory
         var environment = InstanceEnvironment.base(searchPath: await searchPath(), taskRoot: taskRoot)
         environment["AWS_LAMBDA_RUNTIME_API"] = binding.address
+        environment["_NIMBUS_STANDBY_TOKEN"] = token
         let spec = ProcessSpec(
             executable: command.executable,
             arguments: command.arguments + ["--standby"],

@@ -6,17 +6,30 @@ package struct RuntimeAPIRequest: Sendable {
     package var path: String
     /// `Lambda-Runtime-Function-Error-Type`, sent with error reports.
     package var errorType: String?
+    /// `Nimbus-Standby-Token`, which a standby's runtime sends with its request for its assignment.
+    package var standbyToken: String?
     package var body: [UInt8]
     /// The body was longer than `RuntimeAPIRequest.maximumBody`; `body` is empty.
     package var bodyTooLarge: Bool
 
-    package init(method: String, path: String, errorType: String? = nil, body: [UInt8] = [], bodyTooLarge: Bool = false) {
+    package init(
+        method: String,
+        path: String,
+        errorType: String? = nil,
+        standbyToken: String? = nil,
+        body: [UInt8] = [],
+        bodyTooLarge: Bool = false
+    ) {
         self.method = method
         self.path = path
         self.errorType = errorType
+        self.standbyToken = standbyToken
         self.body = body
         self.bodyTooLarge = bodyTooLarge
     }
+
+    /// The header a standby's runtime proves it is that standby with (`RuntimeSession.standbyToken`).
+    package static let standbyTokenHeader = "Nimbus-Standby-Token"
 
     /// AWS's limit on a synchronous response: 6 MB.
     package static let maximumBody = 6 * 1024 * 1024

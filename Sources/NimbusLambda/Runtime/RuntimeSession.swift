@@ -10,7 +10,9 @@ import Synchronization
 ///
 /// A standby's runtime (started before any function is given to it, see `Standbys`) first asks
 /// for its assignment, the function's environment: `standbyReady()` waits for that request and
-/// `assign(_:)` answers it.
+/// `assign(_:)` answers it. The request must carry the token the standby was started with: its
+/// port alone is no secret (any process on the host can reach it), and the assignment holds the
+/// function's variables and credentials.
 package final class RuntimeSession: Sendable {
     /// Sends the Runtime API's answer back to the runtime; called exactly once per request.
     package typealias Reply = @Sendable (RuntimeAPIResponse) -> Void
@@ -34,11 +36,13 @@ package final class RuntimeSession: Sendable {
     }
 
     private let state = Mutex(State())
-    private let standby: Bool
+    /// A standby's secret (in its runtime's environment), which its request for its assignment carries.
+    let standbyToken: [UInt8]?
 
-    /// - Parameter standby: the runtime asks for its assignment before anything else.
-    package init(standby: Bool = false) {
-        self.standby = standby
+    /// - Parameter standbyToken: the runtime is a standby's, which asks for its assignment, with
+    ///   this token, before anything else.
+    package init(standbyToken: String? = nil) {
+        self.standbyToken = standbyToken.map { Array($0.utf8) }
     }
 
     /// Handles one Runtime API request; `reply` may be called later (a `next` waits for an event).
@@ -54,8 +58,14 @@ package final class RuntimeSession: Sendable {
             let type = request.errorType ?? ErrorPayload.type(in: request.body) ?? "Unhandled"
             answer(id, with: request.bodyTooLarge ? .responseTooLarge : .error(body: request.body, type: type), reply: reply)
         case .initError: initError(request, reply: reply)
-        case .assignment: parkAssignment(reply)
+        case .assignment: parkAssignment(token: request.standbyToken, reply)
         }
+    }
+
+    /// Whether two tokens are equal, in a time that does not depend on where they differ.
+    private static func same(_ given: [UInt8], _ expected: [UInt8]) -> Bool {
+        guard given.count == expected.count else { return false }
+        return zip(given, expected).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 
     /// Waits until a standby's runtime asks for its assignment (`true`: it is started and idle), or the instance ends.
@@ -83,11 +93,15 @@ package final class RuntimeSession: Sendable {
         return parked != nil
     }
 
-    private func parkAssignment(_ reply: @escaping Reply) {
+    private func parkAssignment(token: String?, _ reply: @escaping Reply) {
+        guard let expected = standbyToken, let token, Self.same(Array(token.utf8), expected) else {
+            reply(.error(403, type: "AccessDenied", message: "This is not a standby, or not this standby's token"))
+            return
+        }
         let result = state.withLock { state -> (RuntimeAPIResponse?, CheckedContinuation<Bool, Never>?) in
             if state.ended { return (.error(410, type: "InstanceStopped", message: "This instance has stopped"), nil) }
-            guard standby, !state.assigned, state.parkedAssignment == nil else {
-                return (.error(400, type: "InvalidStateTransition", message: "This instance is not a standby waiting for its assignment"), nil)
+            guard !state.assigned, state.parkedAssignment == nil else {
+                return (.error(400, type: "InvalidStateTransition", message: "This standby has asked for its assignment already"), nil)
             }
             state.parkedAssignment = reply
             defer { state.standbyWaiter = nil }
