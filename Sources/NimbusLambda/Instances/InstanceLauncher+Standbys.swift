@@ -78,6 +78,8 @@ extension InstanceLauncher {
                 while await standbys.reserve(command.executable, on: home, upTo: settings.standbyInstances) {
                     let standby = await startStandby(command, on: home)
                     await standbys.shelve(standby, for: command.executable, on: home)
+                    // One that did not start is tried again at the runtime's next cold start, not at once.
+                    if standby == nil { return }
                 }
             }
         }
