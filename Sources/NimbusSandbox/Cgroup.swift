@@ -59,16 +59,16 @@ struct Cgroup: Sendable {
         }
     }
 
-    /// Writes `confinement`'s memory, CPU and process limits (those it sets) to the cgroup's files.
-    func apply(_ confinement: Confinement) throws(SandboxError) {
+    /// Writes `confinement`'s memory, CPU and process limits (those it sets) to the cgroup's files;
+    /// `raisingMemory` when its memory limit is above the one the cgroup has.
+    func apply(_ confinement: Confinement, raisingMemory: Bool = false) throws(SandboxError) {
         if let bytes = confinement.memoryLimitBytes, let directory = directories["memory"] {
             if version == 1 {
                 var files = ["memory.limit_in_bytes"]
                 if access("\(directory)/memory.memsw.limit_in_bytes", F_OK) == 0 {
                     // The kernel keeps memory+swap at or above memory alone: a raised limit (a standby
                     // given a larger function) moves memory+swap first, a lowered one moves it last.
-                    let raised = bytes > (CgroupFile.integer("\(directory)/memory.limit_in_bytes") ?? Int.max)
-                    files = raised ? ["memory.memsw.limit_in_bytes"] + files : files + ["memory.memsw.limit_in_bytes"]
+                    files = raisingMemory ? ["memory.memsw.limit_in_bytes"] + files : files + ["memory.memsw.limit_in_bytes"]
                 }
                 for file in files { try set(file, bytes, in: directory) }
             } else {

@@ -157,7 +157,9 @@ package final class ChildProcess: Sendable {
     /// it is then given). The limits a spec names at start apply from the first instruction; these from now on.
     /// - Throws: `.cgroupLimit` naming the file that refused the value (a memory limit below what the tree holds).
     package func updateLimits(memoryLimitBytes: Int?, cpuShares: Int?, temporaryDirectoryBytes: Int?) throws(SandboxError) {
-        try cgroup?.apply(Confinement(memoryLimitBytes: memoryLimitBytes, cpuShares: cpuShares))
+        let current = state.withLock { $0.memoryLimit }
+        let raising = (memoryLimitBytes ?? .max) > (current ?? .max)
+        try cgroup?.apply(Confinement(memoryLimitBytes: memoryLimitBytes, cpuShares: cpuShares), raisingMemory: raising)
         state.withLock { state in
             state.memoryLimit = memoryLimitBytes
             if state.temporaryLimit != nil { state.temporaryLimit = temporaryDirectoryBytes }

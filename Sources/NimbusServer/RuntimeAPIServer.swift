@@ -107,7 +107,7 @@ final class RuntimeAPIHandler: ChannelInboundHandler {
                 method: head.method.rawValue,
                 path: head.uri,
                 errorType: head.headers.first(name: "Lambda-Runtime-Function-Error-Type"),
-                standbyToken: head.method == .GET ? head.headers.first(name: RuntimeAPIRequest.standbyTokenHeader) : nil,
+                standbyToken: head.uri == RuntimeAPIRequest.assignmentPath ? head.headers.first(name: RuntimeAPIRequest.standbyTokenHeader) : nil,
                 body: body.readBytes(length: body.readableBytes) ?? [],
                 bodyTooLarge: bodyTooLarge
             )

@@ -76,8 +76,9 @@ final class InstanceLauncher: Sendable {
         let command = try await command(for: function.runtime ?? "", codeDirectory: codeDirectory)
         if command.hasStandbys, settings.standbyInstances > 0 {
             let memorySize = function.memorySize ?? 128
+            // A standby runs on its thread's CPUs: it fits a function that would run there too.
             let standby = await standbys.take(command.executable, near: listener.currentHome()) {
-                Standby.fits(function, memorySize: memorySize, cpus: $0.binding.cpus)
+                Self.runsOn($0.binding.cpus, memorySize: memorySize) && Standby.fits(function)
             }
             if let standby, let instance = await adopt(standby, function: function, key: key, codeDirectory: codeDirectory) { return instance }
         }
@@ -159,6 +160,10 @@ final class InstanceLauncher: Sendable {
     /// AWS's CPU share: 1,769 MB is one vCPU.
     static func cpuShares(_ memorySize: Int) -> Int { max(2, memorySize * 1024 / 1769) }
 
+    /// Whether an instance of `memorySize` MB runs on `cpus`, those of the thread that serves its
+    /// Runtime API: as far as its memory's share of CPU fits there; a larger function runs anywhere.
+    static func runsOn(_ cpus: [Int], memorySize: Int) -> Bool { memorySize <= 1769 * cpus.count }
+
     /// How an instance of `memorySize` MB is confined, as AWS confines it.
     func confinement(
         memorySize: Int,
@@ -171,9 +176,7 @@ final class InstanceLauncher: Sendable {
         Confinement(
             memoryLimitBytes: memorySize * 1_048_576,
             cpuShares: Self.cpuShares(memorySize),
-            // On the CPU of the thread that serves its Runtime API, as far as its memory's share
-            // of CPU fits there (AWS: 1,769 MB is one vCPU); a larger function runs anywhere.
-            cpus: memorySize <= 1769 * cpus.count ? cpus : nil,
+            cpus: Self.runsOn(cpus, memorySize: memorySize) ? cpus : nil,
             scheduling: scheduling,
             maxProcesses: 1024,
             temporaryDirectoryRoot: settings.temporaryRoot,

@@ -28,12 +28,10 @@ final class Standby: Sendable {
         self.runtimeDirectory = runtimeDirectory
     }
 
-    /// Whether a function can run on a standby: one whose CPUs would be a standby's (it fits
-    /// on the CPUs of its Runtime API thread), and whose variables change nothing that acts
-    /// only when an interpreter starts (`NODE_OPTIONS`, `PYTHONPATH`, `LD_PRELOAD`, the locale…).
-    static func fits(_ function: LambdaShapes.FunctionConfiguration, memorySize: Int, cpus: [Int]) -> Bool {
-        guard memorySize <= 1769 * cpus.count else { return false }
-        return !(function.environment?.variables ?? [:]).keys.contains(where: actsAtStart)
+    /// Whether a function's variables let it run on a standby: none of them acts only when an
+    /// interpreter starts (`NODE_OPTIONS`, `PYTHONPATH`, `LD_PRELOAD`, the locale…).
+    static func fits(_ function: LambdaShapes.FunctionConfiguration) -> Bool {
+        !(function.environment?.variables ?? [:]).keys.contains(where: actsAtStart)
     }
 
     private static func actsAtStart(_ name: String) -> Bool {

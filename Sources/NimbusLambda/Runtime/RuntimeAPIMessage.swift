@@ -30,6 +30,9 @@ package struct RuntimeAPIRequest: Sendable {
 
     /// The header a standby's runtime proves it is that standby with (`RuntimeSession.standbyToken`).
     package static let standbyTokenHeader = "Nimbus-Standby-Token"
+    /// Where a standby's runtime asks for its function: Nimbus's own, outside the Runtime API's
+    /// paths, so no AWS runtime client ever asks for it.
+    package static let assignmentPath = "/nimbus/standby/assignment"
 
     /// AWS's limit on a synchronous response: 6 MB.
     package static let maximumBody = 6 * 1024 * 1024
@@ -65,9 +68,6 @@ enum RuntimeAPIRoute: Equatable {
     /// Nimbus's own: a standby's runtime asks what function it becomes (`RuntimeSession.assign`).
     case assignment
 
-    /// Outside the Runtime API's own paths, so no AWS runtime client ever asks for it.
-    static let assignmentPath = "/nimbus/standby/assignment"
-
     private static let prefix = "/2018-06-01/runtime/"
 
     private static let nextPath = prefix + "invocation/next"
@@ -86,7 +86,7 @@ enum RuntimeAPIRoute: Equatable {
             self = .initError
             return
         }
-        if method == "GET", path == Self.assignmentPath {
+        if method == "GET", path == RuntimeAPIRequest.assignmentPath {
             self = .assignment
             return
         }
