@@ -18,13 +18,19 @@ import Synchronization
 /// first write after it (an SQS send after an idle moment); by size, it comes once per thousand
 /// pages. The hook keeps SQLite's own checkpoint as a backstop, at `backstopPages`, for a log
 /// that grows faster than this thread folds it.
+///
+/// After each checkpoint this thread also keeps the start of the log, which the next commits
+/// overwrite, in memory (`WALResidency`).
 final class Checkpointer: Sendable {
     /// Log pages at which the background checkpoint runs (SQLite's own default threshold).
     static let thresholdPages = 1_000
     /// Log pages at which the writer checkpoints inside its commit, as SQLite's `wal_autocheckpoint` would.
     static let backstopPages = 50_000
+    /// Bytes of the log kept in memory: twice its size at the threshold (frames of 4 KiB pages).
+    static let residentBytes = 2 * thresholdPages * (4_096 + 24)
 
     private let connection: DatabaseQueue
+    private let walPath: String
     private let interval: TimeInterval
     private let state = Mutex(State())
     private let wake = DispatchSemaphore(value: 0)
@@ -41,6 +47,7 @@ final class Checkpointer: Sendable {
         var configuration = GRDB.Configuration()
         configuration.busyMode = .timeout(1)
         connection = try DatabaseQueue(path: path, configuration: configuration)
+        walPath = path + "-wal"
         self.interval = interval
         let thread = Thread { [self] in run() }
         thread.name = "nimbus-sqlite-checkpoint"
@@ -84,6 +91,8 @@ final class Checkpointer: Sendable {
     }
 
     private func run() {
+        var residency = WALResidency(path: walPath, limit: Self.residentBytes)
+        residency.refresh()
         while true {
             wake.wait()
             let stopping = state.withLock { $0.stopped }
@@ -97,6 +106,7 @@ final class Checkpointer: Sendable {
             // and the writer's backstop still bounds the log.
             _ = try? connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
             if stopped { return }
+            residency.refresh()
         }
     }
 }
