@@ -15,7 +15,7 @@ extension QueueEngine {
         var delivered: [QueuedMessage] = []
         var writes: [MessageWrite] = []
         /// Set when nothing was delivered and a waiter was registered for a long poll.
-        var waiter: UInt64?
+        var waiter: Waiter?
         /// When the queue next changes by itself (a delay or visibility timeout ends).
         var nextChange: Double?
     }

@@ -1,34 +1,33 @@
-/// Long polling: a receive that finds nothing waits here until a message is published to its
-/// queue (or one becomes visible), then tries again. Wake-ups are in-process: no polling.
+import NimbusCore
+
+/// Long polling: a receive that finds nothing waits on a `WakeSignal` until a message is
+/// published to its queue (or one becomes visible), then tries again. The publisher signals
+/// the waiter directly, so the woken receive resumes on its own executor with no hop through
+/// this actor. Wake-ups are in-process: no polling.
 extension QueueEngine {
+    /// A registered long poll.
     struct Waiter: Sendable {
-        var continuation: CheckedContinuation<Void, Never>?
+        let id: UInt64
+        let signal: WakeSignal
+    }
+
+    /// Whether a waiter was woken already (each wake goes to a different waiter).
+    struct WaiterEntry {
+        let signal: WakeSignal
         var signalled = false
     }
 
-    func newWaiter(queue: Int64) -> UInt64 {
+    func newWaiter(queue: Int64) -> Waiter {
         lastWaiterID += 1
-        waiters[queue, default: [:]][lastWaiterID] = Waiter()
-        return lastWaiterID
+        let waiter = Waiter(id: lastWaiterID, signal: WakeSignal())
+        waiters[queue, default: [:]][waiter.id] = WaiterEntry(signal: waiter.signal)
+        return waiter
     }
 
-    /// Suspends until the queue is woken or `endWait` is called; returns at once if either
-    /// already happened.
-    func wait(_ waiter: UInt64, queue: Int64) async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            guard let entry = waiters[queue]?[waiter], !entry.signalled else {
-                continuation.resume()
-                return
-            }
-            waiters[queue]?[waiter]?.continuation = continuation
-        }
-    }
-
-    /// Removes a waiter, resuming it if it is suspended.
+    /// Forgets a waiter whose wait has ended.
     func endWait(_ waiter: UInt64, queue: Int64) {
-        guard let entry = waiters[queue]?.removeValue(forKey: waiter) else { return }
+        waiters[queue]?.removeValue(forKey: waiter)
         if waiters[queue]?.isEmpty == true { waiters[queue] = nil }
-        entry.continuation?.resume()
     }
 
     /// Wakes up to `count` waiters of `queue`, longest waiting first; each tries its receive again.
@@ -38,8 +37,8 @@ extension QueueEngine {
         for id in entries.keys.sorted() where !entries[id]!.signalled {
             guard woken < count else { break }
             woken += 1
-            entries[id]!.continuation?.resume()
-            waiters[queue]?[id] = Waiter(continuation: nil, signalled: true)
+            entries[id]!.signal.signal()
+            waiters[queue]?[id]?.signalled = true
         }
     }
 }

@@ -47,7 +47,7 @@ actor QueueEngine {
     var lastSequence: Int64
     /// The last receipt handed out.
     var lastReceipt: Int64
-    var waiters: [Int64: [UInt64: Waiter]] = [:]
+    var waiters: [Int64: [UInt64: WaiterEntry]] = [:]
     var lastWaiterID: UInt64 = 0
     var moveTasks: [MoveTask] = []
     /// When each recently deleted queue was deleted: its name is not free again for a minute.

@@ -48,20 +48,9 @@ extension SQSService {
             guard let waiter = received.waiter else { return received.delivered }
             // Nothing yet: sleep until woken, the deadline, or the queue's next change.
             let until = min(deadline, received.nextChange.map { $0 + 0.001 } ?? deadline)
-            await waitForWake(waiter, queue: queue.id, seconds: until - now)
+            await waiter.signal.wait(upTo: .nanoseconds(Int64(max(0, until - now) * 1_000_000_000)))
+            await engine.endWait(waiter.id, queue: queue.id)
             if Task.isCancelled { return [] }
-        }
-    }
-
-    /// Suspends until the engine wakes `waiter` or `seconds` pass.
-    private func waitForWake(_ waiter: UInt64, queue: Int64, seconds: Double) async {
-        let engine = engine
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await engine.wait(waiter, queue: queue) }
-            group.addTask { try? await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1_000_000_000)) }
-            await group.next()
-            await engine.endWait(waiter, queue: queue)
-            group.cancelAll()
         }
     }
 }
