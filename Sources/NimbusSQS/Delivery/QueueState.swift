@@ -8,7 +8,7 @@
 /// See https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html
 struct QueueState: Sendable {
     let fifo: Bool
-    private(set) var messages: [Int64: QueuedMessage] = [:]
+    private(set) var messages = MessageTable()
     /// Standard queues: sequences that may be visible (checked when taken).
     private var ready = MinHeap<Int64>()
     /// Ends of delays and visibility timeouts.
