@@ -16,9 +16,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import uuid
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from botocore.exceptions import ClientError
 
 FUNCTIONS_DIR = Path(__file__).parent / "functions"
 CACHE_DIR = Path(__file__).parent / ".cache"
@@ -207,6 +210,26 @@ def create_function(lam, name, zip_bytes, runtime="python3.12", handler="app.han
     created = lam.create_function(**arguments)
     lam.get_waiter("function_active_v2").wait(FunctionName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 30})
     return created
+
+
+def deployer(lam, prefix, default_zip=None):
+    """Backs a test module's `deploy` fixture: yields `make(zip_bytes, runtime, handler, lam=…,
+    **CreateFunction arguments)` → the name of a new, Active function, and deletes every function
+    it made once the test is done."""
+    made = []
+
+    def make(zip_bytes=default_zip, runtime="python3.12", handler="app.handler", lam=lam, **overrides):
+        name = f"{prefix}-{uuid.uuid4().hex[:12]}"
+        made.append((lam, name))
+        create_function(lam, name, zip_bytes, runtime=runtime, handler=handler, **overrides)
+        return name
+
+    yield make
+    for owner, name in made:
+        try:
+            owner.delete_function(FunctionName=name)
+        except ClientError:
+            pass
 
 
 def update_configuration(lam, name, **changes):

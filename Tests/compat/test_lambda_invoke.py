@@ -24,7 +24,7 @@ import harness
 from expect import error_of
 from lambdakit import (
     MAX_SYNC_PAYLOAD,
-    create_function,
+    deployer,
     function_arn,
     invoke,
     make_zip,
@@ -50,20 +50,7 @@ def lam(client):
 def deploy(lam):
     """`deploy(zip=PROBE_ZIP, runtime=…, handler=…, **CreateFunction arguments)` → the
     name of a new, Active function; every function it made is deleted afterwards."""
-    made = []
-
-    def make(zip_bytes=PROBE_ZIP, runtime="python3.12", handler="app.handler", lam=lam, **overrides):
-        name = f"inv-{uuid.uuid4().hex[:12]}"
-        made.append((lam, name))
-        create_function(lam, name, zip_bytes, runtime=runtime, handler=handler, **overrides)
-        return name
-
-    yield make
-    for owner, name in made:
-        try:
-            owner.delete_function(FunctionName=name)
-        except ClientError:
-            pass
+    yield from deployer(lam, "inv", PROBE_ZIP)
 
 
 def slow_client(session, endpoint, seconds=120):

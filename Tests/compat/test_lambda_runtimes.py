@@ -9,11 +9,10 @@ import shutil
 import uuid
 
 import pytest
-from botocore.exceptions import ClientError
 
 from lambdakit import (
     PipUnavailable,
-    create_function,
+    deployer,
     function_arn,
     function_files,
     invoke,
@@ -39,20 +38,7 @@ def lam(client):
 def deploy(lam):
     """`deploy(zip, runtime, handler, **CreateFunction arguments)` → the name of a new,
     Active function; deleted after the test."""
-    made = []
-
-    def make(zip_bytes, runtime, handler, **overrides):
-        name = f"rt-{uuid.uuid4().hex[:12]}"
-        made.append(name)
-        create_function(lam, name, zip_bytes, runtime=runtime, handler=handler, **overrides)
-        return name
-
-    yield make
-    for name in made:
-        try:
-            lam.delete_function(FunctionName=name)
-        except ClientError:
-            pass
+    yield from deployer(lam, "rt")
 
 
 def assert_ok(result):

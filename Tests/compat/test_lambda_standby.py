@@ -10,13 +10,11 @@ import os
 import re
 import shutil
 import time
-import uuid
 import zipfile
 
 import pytest
-from botocore.exceptions import ClientError
 
-from lambdakit import create_function, invoke, make_zip, zip_function
+from lambdakit import create_function, deployer, invoke, make_zip, zip_function
 
 PYTHON_PROBE = zip_function("python_probe")
 NODE_PROBE = zip_function("node_probe")
@@ -32,20 +30,7 @@ def lam(client):
 
 @pytest.fixture
 def deploy(lam):
-    made = []
-
-    def make(zip_bytes=PYTHON_PROBE, runtime="python3.12", handler="app.handler", lam=lam, **overrides):
-        name = f"sb-{uuid.uuid4().hex[:12]}"
-        made.append((lam, name))
-        create_function(lam, name, zip_bytes, runtime=runtime, handler=handler, **overrides)
-        return name
-
-    yield make
-    for client, name in made:
-        try:
-            client.delete_function(FunctionName=name)
-        except ClientError:
-            pass
+    yield from deployer(lam, "sb", PYTHON_PROBE)
 
 
 def process_of(lam, name):
